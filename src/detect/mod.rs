@@ -1,0 +1,8 @@
+//! Detectors: each finds one family of spans in the text and never fails. They return spans
+//! (byte offsets) plus diagnostics; turning them into TIMEX3 values or canonical names is
+//! [`crate::normalise`]'s job.
+
+pub mod dates;
+pub mod published;
+pub mod quotes;
+pub mod sources;

@@ -1,0 +1,187 @@
+//! The annotation model shared by detectors, the edit model and serialisation.
+//!
+//! Offsets inside the core are UTF-8 byte offsets into the document text (what `regex` and
+//! `str` slicing use). They are converted to Unicode code points only at the serialisation
+//! boundary (see [`crate::offsets`]), so no detector ever deals with two units at once.
+
+use serde::{Deserialize, Serialize};
+
+/// A half-open byte range `[start, end)` into the document text, always on char boundaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+    pub fn contains(&self, other: &Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn slice<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Quote,
+    Source,
+    Date,
+}
+
+/// What kind of source a mention is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Person,
+    Organisation,
+    Outlet,
+    Anonymous,
+    Document,
+}
+
+/// TIMEX3 `type` attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TimexType {
+    Date,
+    Time,
+    Duration,
+    Set,
+}
+
+/// Whether an annotation was produced by the detectors or made (or changed) by a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    #[default]
+    Auto,
+    User,
+}
+
+/// The kind-specific part of an annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    Quote {
+        /// Id of the source mention that speaks the quote.
+        speaker: Option<String>,
+        /// Id of the source mention that relays it ("KCNA quoted Kim as saying").
+        via: Option<String>,
+        /// Id of the previous part of a quote that runs over several paragraphs.
+        continues: Option<String>,
+    },
+    Source {
+        /// Canonical name shared by every mention of the same source.
+        entity: String,
+        role: Role,
+    },
+    Date {
+        timex_type: TimexType,
+        /// TIMEX3 value, `None` where it cannot be resolved (no publication date, say).
+        value: Option<String>,
+    },
+}
+
+impl Body {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Body::Quote { .. } => Kind::Quote,
+            Body::Source { .. } => Kind::Source,
+            Body::Date { .. } => Kind::Date,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Annotation {
+    pub id: String,
+    pub span: Span,
+    pub origin: Origin,
+    pub body: Body,
+}
+
+impl Annotation {
+    pub fn kind(&self) -> Kind {
+        self.body.kind()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+}
+
+/// Something a detector noticed but could not turn into an annotation (an unbalanced quotation
+/// mark, an unresolvable date). Detectors never fail; they report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub span: Option<Span>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn warning(span: Option<Span>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            span,
+            message: message.into(),
+        }
+    }
+    pub fn info(span: Option<Span>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// The publication date an article's relative dates are resolved against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicationDate {
+    /// As written for export: an ISO date (`2025-02-03`) or timestamp (`2024-05-09T03:58:47Z`).
+    pub value: String,
+    /// The calendar day used as the anchor.
+    pub date: chrono::NaiveDate,
+    /// Where in the text it was found; `None` when the caller supplied it.
+    pub span: Option<Span>,
+}
+
+/// An article with its annotations: what `annotate` returns and what the edit model works on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    pub text: String,
+    pub published: Option<PublicationDate>,
+    /// Sorted by start, then end, then kind.
+    pub annotations: Vec<Annotation>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Document {
+    pub fn get(&self, id: &str) -> Option<&Annotation> {
+        self.annotations.iter().find(|a| a.id == id)
+    }
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Annotation> {
+        self.annotations.iter().filter(move |a| a.kind() == kind)
+    }
+    pub fn text_of(&self, annotation: &Annotation) -> &str {
+        annotation.span.slice(&self.text)
+    }
+}

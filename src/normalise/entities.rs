@@ -1,0 +1,1 @@
+//! Canonical entity names for source mentions. (Being written.)

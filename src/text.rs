@@ -1,0 +1,109 @@
+//! Text layout shared by the detectors: paragraphs.
+//!
+//! A paragraph ends at a blank line. Texts pasted without any blank line (one paragraph per
+//! line, as many sites copy) are split at single line breaks instead, so both layouts give
+//! the same paragraphs.
+
+use crate::model::Span;
+
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Paragraph spans, trimmed of surrounding whitespace, in order, never empty.
+    pub paragraphs: Vec<Span>,
+}
+
+impl Layout {
+    pub fn new(text: &str) -> Self {
+        let has_blank_line = has_blank_line(text);
+        let mut paragraphs = Vec::new();
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\n' {
+                let line_start = i + 1;
+                let next_is_break = if has_blank_line {
+                    // The next line is blank (only spaces, tabs or \r): a paragraph break.
+                    let rest = &bytes[line_start..];
+                    let blank_len = rest
+                        .iter()
+                        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+                        .count();
+                    rest.get(blank_len) == Some(&b'\n')
+                } else {
+                    true
+                };
+                if next_is_break {
+                    push_trimmed(text, start, i, &mut paragraphs);
+                    start = line_start;
+                }
+            }
+            i += 1;
+        }
+        push_trimmed(text, start, text.len(), &mut paragraphs);
+        Layout { paragraphs }
+    }
+
+    /// The paragraph containing byte `pos`, if any.
+    pub fn paragraph_at(&self, pos: usize) -> Option<usize> {
+        let i = self.paragraphs.partition_point(|p| p.end < pos);
+        (i < self.paragraphs.len() && self.paragraphs[i].start <= pos).then_some(i)
+    }
+}
+
+fn has_blank_line(text: &str) -> bool {
+    let mut seen_newline = false;
+    for b in text.bytes() {
+        match b {
+            b'\n' if seen_newline => return true,
+            b'\n' => seen_newline = true,
+            b' ' | b'\t' | b'\r' => {}
+            _ => seen_newline = false,
+        }
+    }
+    false
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let slice = &text[start..end];
+    let trimmed_start = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if !trimmed.is_empty() {
+        let s = start + trimmed_start;
+        out.push(Span::new(s, s + trimmed.len()));
+    }
+}
+
+/// True for characters that can be part of a word (letters, digits, marks).
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_mark(c)
+}
+
+/// Combining marks, which belong to the letter before them.
+pub fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paras(text: &str) -> Vec<&str> {
+        Layout::new(text)
+            .paragraphs
+            .iter()
+            .map(|s| s.slice(text))
+            .collect()
+    }
+
+    #[test]
+    fn blank_lines_separate_paragraphs() {
+        assert_eq!(paras("a\nb\n\nc\r\n \r\nd\n"), vec!["a\nb", "c", "d"]);
+    }
+
+    #[test]
+    fn single_newlines_when_no_blank_line() {
+        assert_eq!(paras("a\r\nb\nc"), vec!["a", "b", "c"]);
+        assert!(paras("  \n ").is_empty());
+    }
+}
