@@ -3,6 +3,7 @@
 //! [`crate::normalise`]'s job.
 
 pub mod dates;
+pub mod lexicon;
 pub mod published;
 pub mod quotes;
 pub mod sources;

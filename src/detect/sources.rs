@@ -1,16 +1,42 @@
-//! SourceDetector (being written).
+//! SourceDetector: who says what. Finds source mentions (people, organisations, outlets,
+//! anonymous sources, documents) where they act as sources, and links every quote to its
+//! speaker.
+//!
+//! The text is read sentence by sentence with each top-level quote as one opaque token, so
+//! punctuation inside quotes never splits a sentence and attribution patterns see
+//! `QUOTE , NP said`. Three steps:
+//!
+//! 1. **Cues**: speech verbs and sourcing phrases (`said`, `told`, `according to`, `citing`,
+//!    `X quoted Y as saying`), each with its agent noun phrase, found to the left of the verb
+//!    (`the ministry said`) or to the right (`, added the report`). Every cue's agent is a
+//!    source mention, with or without a quote (indirect speech counts).
+//! 2. **Links**: a quote takes the cue next to it (`"…," Kim said` / `Kim said: "…"`), else a
+//!    speech cue earlier in its sentence, else the sentence's subject (`Kim expressed "firm
+//!    support"`), else a sourcing cue elsewhere in the sentence, else the previous quote's
+//!    speaker in the paragraph (`"…," he said. "…"`). Parts of a multi-paragraph quote share
+//!    one speaker.
+//! 3. **Entities** ([`crate::normalise::entities`]): pronouns resolve to the nearest fitting
+//!    named source, and mentions of one source share a canonical name.
+
 use crate::detect::dates::DateMention;
+use crate::detect::lexicon;
 use crate::detect::quotes::QuoteSpan;
 use crate::model::{Diagnostic, Role, Span};
+use crate::normalise::entities;
 use crate::text::Layout;
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
 
+/// A source mention: a span of text naming a source where it acts as one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceMention {
     pub span: Span,
+    /// Canonical name shared by every mention of the same source.
     pub entity: String,
     pub role: Role,
 }
 
+/// Which source mentions a quote belongs to (indices into `Attribution::mentions`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QuoteLink {
     pub speaker: Option<usize>,
@@ -19,28 +45,1245 @@ pub struct QuoteLink {
 
 #[derive(Clone, Debug, Default)]
 pub struct Attribution {
+    /// Sorted by start, never overlapping.
     pub mentions: Vec<SourceMention>,
+    /// One per quote, in the quotes' order.
     pub links: Vec<QuoteLink>,
 }
 
-#[derive(Default)]
-pub struct SourceDetector {}
+/// What a noun phrase is, before entities are resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum NpKind {
+    /// A personal pronoun, to be resolved to an earlier source.
+    Pronoun,
+    /// A proper name (of a person, organisation or outlet).
+    Name,
+    /// A description: "a ministry official", "the report", "the North Korean leader".
+    Description {
+        /// The head word, lowercased ("official", "report").
+        head: String,
+        definite: bool,
+    },
+}
+
+/// A noun phrase found by the parser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Np {
+    /// Token range it covers, title included.
+    toks: (usize, usize),
+    /// The mention's span (a title before a name excluded).
+    pub(crate) span: Span,
+    pub(crate) role: Role,
+    pub(crate) kind: NpKind,
+    /// Canonical name when known from the lexicon (outlets).
+    pub(crate) canonical: Option<String>,
+    /// Descriptive words before a name ("North Korean leader" before "Kim Jong-Un").
+    pub(crate) descriptor: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TokKind {
+    Word,
+    Punct,
+    /// A top-level quote (index into the quote list), marks included.
+    Quote(usize),
+    /// A date expression: skipped over by the parser, never part of a name.
+    Date,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok<'t> {
+    span: Span,
+    text: &'t str,
+    kind: TokKind,
+}
+
+impl Tok<'_> {
+    fn is_word(&self) -> bool {
+        self.kind == TokKind::Word
+    }
+    fn is_punct(&self, p: &str) -> bool {
+        self.kind == TokKind::Punct && self.text == p
+    }
+    fn is_cap(&self) -> bool {
+        self.is_word() && self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+    fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CueKind {
+    /// A speech verb: "said", "told", "added".
+    Speech,
+    /// "according to X", "citing X": where information comes from, not who framed the quote.
+    Sourcing,
+}
+
+#[derive(Clone, Debug)]
+struct Cue {
+    kind: CueKind,
+    agent: Np,
+    /// The relaying source of "X quoted Y as saying".
+    via: Option<Np>,
+    /// First and last token of the whole cue (agent, verb, via).
+    first: usize,
+    last: usize,
+}
+
+pub struct SourceDetector {
+    word: Regex,
+    outlet_names: Regex,
+    outlet_canonical: HashMap<&'static str, &'static str>,
+    speech_verbs: HashMap<&'static str, bool>,
+    auxiliaries: HashSet<&'static str>,
+    titles: HashSet<&'static str>,
+    anonymous_heads: HashSet<&'static str>,
+    organisation_heads: HashSet<&'static str>,
+    outlet_heads: HashSet<&'static str>,
+    document_heads: HashSet<&'static str>,
+    places: HashSet<&'static str>,
+    not_names: HashSet<&'static str>,
+}
+
+impl Default for SourceDetector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+const DETERMINERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "several",
+    "some",
+    "many",
+    "both",
+    "other",
+    "another",
+    "one",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "its",
+    "his",
+    "her",
+    "their",
+    "our",
+    "numerous",
+    "few",
+    "most",
+    "various",
+    "multiple",
+    "senior",
+    "this",
+    "that",
+];
+
+const PREPOSITIONS: &[&str] = &["in", "of", "at", "for", "from", "with", "on", "to"];
+
+/// Words that end a noun phrase: verbs and function words that a name never contains.
+const STOP_WORDS: &[&str] = &[
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "is",
+    "was",
+    "are",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "as",
+    "to",
+    "and",
+    "or",
+    "but",
+    "if",
+    "than",
+    "then",
+    "when",
+    "while",
+    "because",
+    "not",
+    "in",
+    "of",
+    "at",
+    "for",
+    "from",
+    "with",
+    "on",
+    "by",
+    "into",
+    "about",
+    "after",
+    "before",
+    "over",
+    "under",
+    "against",
+    "between",
+    "during",
+    "since",
+    "would",
+    "will",
+    "could",
+    "should",
+    "can",
+    "may",
+    "might",
+    "must",
+    "did",
+    "does",
+    "do",
+    "also",
+    "according",
+    "citing",
+    "quoting",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "there",
+    "this",
+    "these",
+    "those",
+    "what",
+    "how",
+    "why",
+    "where",
+    "so",
+    "said",
+    "says",
+    "told",
+];
+
+/// Words that continue a post-modifier of an anonymous source ("two people briefed on the talks").
+const ANONYMOUS_POSTMODIFIERS: &[&str] = &[
+    "briefed",
+    "familiar",
+    "close",
+    "with",
+    "involved",
+    "who",
+    "speaking",
+    "knowledgeable",
+    "aware",
+    "directly",
+    "in",
+    "at",
+    "from",
+    "of",
+    "on",
+    "for",
+    "inside",
+    "within",
+    "working",
+    "based",
+    "authorized",
+    "authorised",
+    "granted",
+    "requesting",
+];
+
+const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i"];
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "st", "jr",
+    "sr", "inc", "corp", "co", "ltd", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "vs", "etc", "mt", "ft", "capt", "adm", "rev", "maj", "cpl",
+    "pvt", "messrs",
+];
+
+fn set(words: &'static [&'static str]) -> HashSet<&'static str> {
+    words.iter().copied().collect()
+}
 
 impl SourceDetector {
     pub fn new() -> Self {
-        SourceDetector {}
-    }
-    pub fn detect(
-        &self,
-        _text: &str,
-        _layout: &Layout,
-        quotes: &[QuoteSpan],
-        _dates: &[DateMention],
-        _diagnostics: &mut Vec<Diagnostic>,
-    ) -> Attribution {
-        Attribution {
-            mentions: Vec::new(),
-            links: vec![QuoteLink::default(); quotes.len()],
+        let mut names: Vec<&str> = lexicon::OUTLETS.iter().map(|(n, _)| *n).collect();
+        // Longest first, so "The Korea Herald" wins over "Korea Herald".
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        let alternation = names
+            .iter()
+            .map(|n| regex::escape(n))
+            .collect::<Vec<_>>()
+            .join("|");
+        SourceDetector {
+            word: Regex::new(r"(?:[^\W\d_]\.){2,}|\w+(?:['’\-&]\w+)*|\S").expect("valid regex"),
+            outlet_names: Regex::new(&format!(r"\b(?:{alternation})\b")).expect("valid regex"),
+            outlet_canonical: lexicon::OUTLETS.iter().copied().collect(),
+            speech_verbs: lexicon::SPEECH_VERBS.iter().copied().collect(),
+            auxiliaries: set(lexicon::AUXILIARIES),
+            titles: set(lexicon::TITLES),
+            anonymous_heads: set(lexicon::ANONYMOUS_HEADS),
+            organisation_heads: set(lexicon::ORGANISATION_HEADS),
+            outlet_heads: set(lexicon::OUTLET_HEADS),
+            document_heads: set(lexicon::DOCUMENT_HEADS),
+            places: set(lexicon::PLACES_AS_ACTORS),
+            not_names: set(lexicon::NOT_NAMES),
         }
     }
+
+    pub fn detect(
+        &self,
+        text: &str,
+        layout: &Layout,
+        quotes: &[QuoteSpan],
+        dates: &[DateMention],
+        _diagnostics: &mut Vec<Diagnostic>,
+    ) -> Attribution {
+        let known_names = self.known_names(text, layout, quotes, dates);
+        let mut nps: Vec<Np> = Vec::new();
+        // For each quote: index into `nps` of its speaker and relay.
+        let mut links: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); quotes.len()];
+        let mut push_np = |nps: &mut Vec<Np>, np: Np| -> usize {
+            if let Some(i) = nps.iter().position(|n| n.span == np.span) {
+                return i;
+            }
+            nps.push(np);
+            nps.len() - 1
+        };
+        // The agent of a paragraph-final "X said:" speaks the quotes of the next paragraph.
+        let mut colon_speaker: Option<usize> = None;
+        for para in &layout.paragraphs {
+            let toks = self.tokenize(text, *para, quotes, dates);
+            let mut last_speaker_in_para: Option<(Option<usize>, Option<usize>)> =
+                colon_speaker.take().map(|s| (Some(s), None));
+            for (s_start, s_end) in self.sentences(&toks, quotes, text) {
+                let sentence = &toks[s_start..s_end];
+                let all_caps = is_all_caps(sentence);
+                let cues = self.cues(sentence, all_caps, &known_names);
+                let cue_ids: Vec<(usize, Option<usize>)> = cues
+                    .iter()
+                    .map(|c| {
+                        let a = push_np(&mut nps, c.agent.clone());
+                        let v = c.via.clone().map(|v| push_np(&mut nps, v));
+                        (a, v)
+                    })
+                    .collect();
+                let subject = self.subject(sentence, all_caps, &known_names);
+                for (qi_tok, tok) in sentence.iter().enumerate() {
+                    let TokKind::Quote(qi) = tok.kind else {
+                        continue;
+                    };
+                    let link = self
+                        .adjacent_cue(sentence, qi_tok, &cues)
+                        .or_else(|| {
+                            // A speech verb earlier in the sentence frames the quote.
+                            cues.iter()
+                                .rposition(|c| c.kind == CueKind::Speech && c.last < qi_tok)
+                        })
+                        .map(|c| cue_ids[c])
+                        .map(|(a, v)| (Some(a), v))
+                        .or_else(|| {
+                            let subj = subject.as_ref().filter(|s| s.toks.1 <= qi_tok)?;
+                            Some((Some(push_np(&mut nps, subj.clone())), None))
+                        })
+                        .or_else(|| cues.first().map(|_| (Some(cue_ids[0].0), cue_ids[0].1)))
+                        .or(last_speaker_in_para);
+                    if let Some(link) = link {
+                        links[qi] = link;
+                        last_speaker_in_para = Some(link);
+                    }
+                }
+                // "X said:" at the end of a paragraph introduces the next paragraph's quote.
+                if let (Some(last), Some(cue)) = (sentence.last(), cues.last()) {
+                    let ends_with_colon = last.is_punct(":")
+                        || sentence.iter().rev().take(2).any(|t| t.is_punct(":"));
+                    if ends_with_colon && cue.last + 3 >= sentence.len() {
+                        colon_speaker = Some(cue_ids[cues.len() - 1].0);
+                    }
+                }
+            }
+            // Quotes inside quotes (nested) get no speaker from the outer sentence.
+        }
+        // Parts of a multi-paragraph quote share the first part's speaker.
+        for i in 0..quotes.len() {
+            if let Some(prev) = quotes[i].continues {
+                if links[i].0.is_none() {
+                    links[i] = links[prev];
+                } else if links[prev].0.is_none() {
+                    // The attribution came in a later part: give it to the earlier ones.
+                    let mut p = Some(prev);
+                    while let Some(j) = p {
+                        if links[j].0.is_none() {
+                            links[j] = links[i];
+                        }
+                        p = quotes[j].continues;
+                    }
+                }
+            }
+        }
+        self.add_outlets(text, quotes, &mut nps);
+        entities::resolve(text, nps, links)
+    }
+
+    /// Person names written in mixed case anywhere in the text, so that "KIM JONG UN" in an
+    /// all-caps headline can be cut at the right word.
+    fn known_names(
+        &self,
+        text: &str,
+        layout: &Layout,
+        quotes: &[QuoteSpan],
+        dates: &[DateMention],
+    ) -> Vec<String> {
+        let mut names = Vec::new();
+        for para in &layout.paragraphs {
+            let toks = self.tokenize(text, *para, quotes, dates);
+            let mut i = 0;
+            while i < toks.len() {
+                if toks[i].is_cap() && !is_all_caps_word(toks[i].text) {
+                    let start = i;
+                    while i < toks.len() && toks[i].is_cap() && !is_all_caps_word(toks[i].text) {
+                        i += 1;
+                    }
+                    if i - start >= 2 {
+                        names.push(
+                            toks[start..i]
+                                .iter()
+                                .map(|t| t.text)
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        );
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        names
+    }
+
+    fn tokenize<'t>(
+        &self,
+        text: &'t str,
+        para: Span,
+        quotes: &[QuoteSpan],
+        dates: &[DateMention],
+    ) -> Vec<Tok<'t>> {
+        // Spans the parser treats as single tokens: top-level quotes and dates outside them.
+        let mut opaque: Vec<(Span, TokKind)> = quotes
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.depth == 0 && para.contains(&q.outer))
+            .map(|(i, q)| (q.outer, TokKind::Quote(i)))
+            .collect();
+        let quote_spans: Vec<Span> = opaque.iter().map(|o| o.0).collect();
+        opaque.extend(
+            dates
+                .iter()
+                .filter(|d| {
+                    para.contains(&d.span) && !quote_spans.iter().any(|q| q.overlaps(&d.span))
+                })
+                .map(|d| (d.span, TokKind::Date)),
+        );
+        opaque.sort_by_key(|o| o.0.start);
+        let mut toks = Vec::new();
+        let mut pos = para.start;
+        let mut push_words = |from: usize, to: usize, toks: &mut Vec<Tok<'t>>| {
+            for m in self.word.find_iter(&text[from..to]) {
+                let span = Span::new(from + m.start(), from + m.end());
+                let t = m.as_str();
+                let kind = if t.chars().next().is_some_and(|c| c.is_alphanumeric()) {
+                    TokKind::Word
+                } else {
+                    TokKind::Punct
+                };
+                toks.push(Tok {
+                    span,
+                    text: t,
+                    kind,
+                });
+            }
+        };
+        for (span, kind) in opaque {
+            if span.start < pos {
+                continue; // overlapping dates inside a quote's marks
+            }
+            push_words(pos, span.start, &mut toks);
+            toks.push(Tok {
+                span,
+                text: span.slice(text),
+                kind,
+            });
+            pos = span.end;
+        }
+        push_words(pos, para.end, &mut toks);
+        toks
+    }
+
+    /// Splits a paragraph's tokens into sentences (token ranges).
+    fn sentences(&self, toks: &[Tok], quotes: &[QuoteSpan], text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for i in 0..toks.len() {
+            let Some(next) = toks.get(i + 1) else { break };
+            let next_starts = next.is_cap()
+                || next.text.starts_with(|c: char| c.is_ascii_digit())
+                || matches!(next.kind, TokKind::Quote(_));
+            let boundary = match toks[i].kind {
+                TokKind::Punct => {
+                    matches!(toks[i].text, "." | "!" | "?" | "…")
+                        && next_starts
+                        && !(toks[i].text == "." && i > 0 && self.is_abbreviation(&toks[i - 1]))
+                }
+                TokKind::Quote(q) => {
+                    // `"We won." Then …` ends a sentence; `"We won!" Kim said.` does not.
+                    let inner = quotes[q].span.slice(text);
+                    inner.ends_with(['.', '!', '?', '…'])
+                        && next.is_cap()
+                        && !toks[i + 1..]
+                            .iter()
+                            .take(6)
+                            .take_while(|t| t.is_word())
+                            .any(|t| self.is_speech_verb(t))
+                }
+                _ => false,
+            };
+            if boundary {
+                out.push((start, i + 1));
+                start = i + 1;
+            }
+        }
+        if start < toks.len() {
+            out.push((start, toks.len()));
+        }
+        out
+    }
+
+    fn is_abbreviation(&self, tok: &Tok) -> bool {
+        let lower = tok.lower();
+        ABBREVIATIONS.contains(&lower.as_str()) || (tok.text.chars().count() == 1 && tok.is_cap())
+    }
+
+    fn is_speech_verb(&self, tok: &Tok) -> bool {
+        tok.is_word() && self.speech_verbs.contains_key(tok.lower().as_str())
+    }
+
+    /// Finds the attribution cues of one sentence.
+    fn cues(&self, s: &[Tok], all_caps: bool, known: &[String]) -> Vec<Cue> {
+        let mut cues = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            let t = &s[i];
+            if !t.is_word() {
+                i += 1;
+                continue;
+            }
+            let lower = t.lower();
+            // according to X / citing X / quoting X
+            if (lower == "according"
+                && s.get(i + 1)
+                    .is_some_and(|n| n.text.eq_ignore_ascii_case("to")))
+                || lower == "citing"
+                || (lower == "quoting" && !s[..i].iter().rev().take(1).any(|p| p.is_word()))
+            {
+                let from = if lower == "according" { i + 2 } else { i + 1 };
+                if let Some(np) = self.np_at(s, from, s.len(), all_caps, known) {
+                    let last = np.toks.1 - 1;
+                    cues.push(Cue {
+                        kind: CueKind::Sourcing,
+                        agent: np,
+                        via: None,
+                        first: i,
+                        last,
+                    });
+                    i = last + 1;
+                    continue;
+                }
+            }
+            let Some(&safe) = self.speech_verbs.get(lower.as_str()) else {
+                i += 1;
+                continue;
+            };
+            // "X quoted Y as saying"
+            if lower == "quoted" {
+                if let Some(cue) = self.quoted_as_saying(s, i, all_caps, known) {
+                    i = cue.last + 1;
+                    cues.push(cue);
+                    continue;
+                }
+            }
+            let near_quote = s[i.saturating_sub(3)..(i + 6).min(s.len())]
+                .iter()
+                .any(|t| matches!(t.kind, TokKind::Quote(_)));
+            let before_that = s
+                .get(i + 1)
+                .is_some_and(|n| n.text.eq_ignore_ascii_case("that"));
+            if !safe && !near_quote && !before_that {
+                i += 1;
+                continue;
+            }
+            if let Some(cue) = self
+                .inverted(s, i, all_caps, known)
+                .or_else(|| self.subject_verb(s, i, all_caps, known))
+            {
+                i = cue.last.max(i) + 1;
+                cues.push(cue);
+                continue;
+            }
+            i += 1;
+        }
+        cues
+    }
+
+    /// `X quoted Y as saying`: Y speaks, through X.
+    fn quoted_as_saying(
+        &self,
+        s: &[Tok],
+        verb: usize,
+        all_caps: bool,
+        known: &[String],
+    ) -> Option<Cue> {
+        let agent = self.np_at(s, verb + 1, s.len(), all_caps, known)?;
+        let as_ = agent.toks.1;
+        let as_word = s.get(as_)?;
+        let saying = s.get(as_ + 1)?;
+        if !as_word.text.eq_ignore_ascii_case("as")
+            || !matches!(
+                saying.lower().as_str(),
+                "saying" | "telling" | "stating" | "writing" | "declaring"
+            )
+        {
+            return None;
+        }
+        let via = self.left_np(s, verb, all_caps, known);
+        let first = via.as_ref().map_or(verb, |v| v.toks.0);
+        Some(Cue {
+            kind: CueKind::Speech,
+            agent,
+            via,
+            first,
+            last: as_ + 1,
+        })
+    }
+
+    /// `"…," said Kim` / `…, added the report.`: the agent follows the verb.
+    fn inverted(&self, s: &[Tok], verb: usize, all_caps: bool, known: &[String]) -> Option<Cue> {
+        let prev = verb.checked_sub(1).map(|p| &s[p]);
+        let after_quote = match prev {
+            None => false,
+            Some(p) if matches!(p.kind, TokKind::Quote(_)) => true,
+            Some(p) if p.is_punct(",") || p.is_punct("—") || p.is_punct("–") => true,
+            _ => false,
+        };
+        if !after_quote {
+            return None;
+        }
+        let np = self.np_at(s, verb + 1, s.len(), all_caps, known)?;
+        if np.kind == NpKind::Pronoun {
+            return None; // `, said he` is archaic; `, he said` is handled as subject–verb
+        }
+        // The phrase must end the clause: `, added the report.` but not `, said the talks were…`.
+        let end = np.toks.1;
+        let clause_ends = match s.get(end) {
+            None => true,
+            Some(t) => {
+                t.kind == TokKind::Punct && !t.is_punct("'")
+                    || t.kind == TokKind::Date
+                    || matches!(t.kind, TokKind::Quote(_))
+                    || matches!(
+                        t.lower().as_str(),
+                        "in" | "on" | "at" | "to" | "during" | "after" | "when" | "while"
+                    )
+            }
+        };
+        if !clause_ends {
+            return None;
+        }
+        // `Ana Ruiz, a nurse, said` reads left, not right.
+        if prev.is_some_and(|p| p.is_punct(","))
+            && verb >= 2
+            && !matches!(s[verb - 2].kind, TokKind::Quote(_))
+        {
+            if self.left_np(s, verb, all_caps, known).is_some() {
+                return None;
+            }
+        }
+        let last = end - 1;
+        Some(Cue {
+            kind: CueKind::Speech,
+            agent: np,
+            via: None,
+            first: verb,
+            last,
+        })
+    }
+
+    /// `the ministry said` / `Kim told reporters`: the agent precedes the verb.
+    fn subject_verb(
+        &self,
+        s: &[Tok],
+        verb: usize,
+        all_caps: bool,
+        known: &[String],
+    ) -> Option<Cue> {
+        let agent = self.left_np(s, verb, all_caps, known)?;
+        let first = agent.toks.0;
+        Some(Cue {
+            kind: CueKind::Speech,
+            agent,
+            via: None,
+            first,
+            last: verb,
+        })
+    }
+
+    /// The noun phrase that is the subject of the verb at `verb`, skipping auxiliaries,
+    /// adverbs, dates and an appositive (`Ana Ruiz, a nurse, said`).
+    fn left_np(&self, s: &[Tok], verb: usize, all_caps: bool, known: &[String]) -> Option<Np> {
+        let mut end = verb;
+        while end > 0 {
+            let t = &s[end - 1];
+            let skip = t.kind == TokKind::Date
+                || (t.is_word()
+                    && self.auxiliaries.contains(t.lower().as_str())
+                    && t.lower() != "told")
+                || (t.is_word()
+                    && t.text.eq_ignore_ascii_case("on")
+                    && s.get(end).is_some_and(|n| n.kind == TokKind::Date));
+            if !skip {
+                break;
+            }
+            end -= 1;
+        }
+        if end == 0 {
+            return None;
+        }
+        if let Some(np) = self.np_ending_at(s, end, all_caps, known) {
+            return Some(np);
+        }
+        // Appositive or relative clause between commas: `NAME, a nurse, said` / `NAME, who …, said`.
+        if s[end - 1].is_punct(",") {
+            let open = (0..end - 1).rev().take(14).find(|&k| s[k].is_punct(","))?;
+            let inner = &s[open + 1..end - 1];
+            if inner.is_empty() || inner.iter().any(|t| matches!(t.kind, TokKind::Quote(_))) {
+                return None;
+            }
+            let np = self.np_ending_at(s, open, all_caps, known)?;
+            // Only names and described people take appositives.
+            return (np.kind != NpKind::Pronoun).then_some(np);
+        }
+        None
+    }
+
+    /// The longest noun phrase that ends exactly at token `end` (exclusive), within its clause.
+    fn np_ending_at(&self, s: &[Tok], end: usize, all_caps: bool, known: &[String]) -> Option<Np> {
+        let clause_start = (0..end)
+            .rev()
+            .find(|&k| {
+                matches!(s[k].kind, TokKind::Quote(_))
+                    || (s[k].kind == TokKind::Punct && !s[k].is_punct("'") && !s[k].is_punct("&"))
+            })
+            .map_or(0, |k| k + 1);
+        let lowest = clause_start.max(end.saturating_sub(16));
+        (lowest..end).find_map(|start| {
+            self.np_at(s, start, end, all_caps, known)
+                .filter(|np| np.toks.1 == end)
+        })
+    }
+
+    /// The subject of the sentence: its first noun phrase after openers like
+    /// "According to X," or "On Tuesday,".
+    fn subject(&self, s: &[Tok], all_caps: bool, known: &[String]) -> Option<Np> {
+        let mut i = 0;
+        // Skip leading adverbial clauses up to their comma.
+        loop {
+            let t = s.get(i)?;
+            let opener = t.kind == TokKind::Date
+                || (t.is_word()
+                    && matches!(
+                        t.lower().as_str(),
+                        "according"
+                            | "in"
+                            | "on"
+                            | "earlier"
+                            | "later"
+                            | "meanwhile"
+                            | "however"
+                            | "previously"
+                            | "separately"
+                            | "last"
+                            | "this"
+                            | "at"
+                            | "after"
+                            | "before"
+                            | "during"
+                            | "since"
+                            | "speaking"
+                            | "asked"
+                            | "but"
+                            | "and"
+                            | "also"
+                            | "still"
+                            | "yet"
+                            | "instead"
+                            | "today"
+                            | "yesterday"
+                            | "now"
+                            | "then"
+                            | "citing"
+                    ));
+            if !opener {
+                break;
+            }
+            let comma = s[i..].iter().take(12).position(|t| t.is_punct(","));
+            match comma {
+                Some(c) => i += c + 1,
+                None if t.kind == TokKind::Date
+                    || matches!(
+                        t.lower().as_str(),
+                        "but" | "and" | "also" | "still" | "yet" | "then" | "now"
+                    ) =>
+                {
+                    i += 1
+                }
+                None => return None,
+            }
+        }
+        let np = self.np_at(s, i, s.len(), all_caps, known)?;
+        // A subject is followed by its verb, not by more of a name.
+        Some(np)
+    }
+
+    /// Parses a noun phrase starting at token `start`, not reaching past `limit`.
+    fn np_at(
+        &self,
+        s: &[Tok],
+        start: usize,
+        limit: usize,
+        all_caps: bool,
+        known: &[String],
+    ) -> Option<Np> {
+        let first = s.get(start).filter(|_| start < limit)?;
+        if !first.is_word() {
+            return None;
+        }
+        let first_lower = first.lower();
+        if PRONOUNS.contains(&first_lower.as_str()) {
+            let role = if first_lower == "it" {
+                Role::Organisation
+            } else {
+                Role::Person
+            };
+            return Some(Np {
+                toks: (start, start + 1),
+                span: first.span,
+                role,
+                kind: NpKind::Pronoun,
+                canonical: None,
+                descriptor: None,
+            });
+        }
+        // Outlets by name ("The Korea Herald", "KCNA").
+        if let Some(np) = self.outlet_at(s, start, limit) {
+            return Some(np);
+        }
+        let mut i = start;
+        let mut definite = false;
+        let mut has_det = false;
+        if DETERMINERS.contains(&first_lower.as_str()) && !(first_lower == "senior") {
+            definite = matches!(
+                first_lower.as_str(),
+                "the" | "this" | "that" | "its" | "his" | "her" | "their" | "our"
+            );
+            has_det = true;
+            i += 1;
+        } else if first.is_cap()
+            && self.not_names.contains(first.text)
+            && !self.is_head(&first_lower)
+        {
+            return None;
+        }
+        // The body: capitalised words and lowercase modifiers, up to a stop word.
+        let body_start = i;
+        while i < limit && i < s.len() {
+            let t = &s[i];
+            if !t.is_word() {
+                break;
+            }
+            let lower = t.lower();
+            if self.speech_verbs.contains_key(lower.as_str()) && !t.is_cap() {
+                break;
+            }
+            if STOP_WORDS.contains(&lower.as_str())
+                && !(t.is_cap()
+                    && i > body_start
+                    && !all_caps
+                    && !matches!(
+                        lower.as_str(),
+                        "and" | "or" | "of" | "in" | "for" | "at" | "on" | "to" | "it" | "i"
+                    ))
+            {
+                break;
+            }
+            if all_caps && self.speech_verbs.contains_key(lower.as_str()) {
+                break;
+            }
+            // Gerunds and participles are verbs here ("citing", "telling"), bar a few adjectives.
+            if !t.is_cap()
+                && lower.ends_with("ing")
+                && !self.is_head(&lower)
+                && !matches!(
+                    lower.as_str(),
+                    "ruling"
+                        | "governing"
+                        | "leading"
+                        | "acting"
+                        | "outgoing"
+                        | "incoming"
+                        | "founding"
+                        | "opposing"
+                        | "serving"
+                        | "visiting"
+                )
+            {
+                break;
+            }
+            i += 1;
+            if i - body_start > 8 {
+                break;
+            }
+        }
+        let mut body: Vec<usize> = (body_start..i).collect();
+        // Lowercase words between two capitalised ones must be a title ("North Korean leader
+        // Kim"), else the phrase ends with the first capitalised run ("Kim touted Putin").
+        if let Some(k) = body
+            .windows(2)
+            .position(|w| s[w[0]].is_cap() && !s[w[1]].is_cap())
+        {
+            let rest = &body[k + 1..];
+            if let Some(next_cap) = rest.iter().position(|&j| s[j].is_cap()) {
+                if !rest[..next_cap]
+                    .iter()
+                    .all(|&j| self.titles.contains(s[j].lower().as_str()))
+                {
+                    body.truncate(k + 1);
+                }
+            }
+        }
+        // All-caps headline: cut the run after the longest known name it starts with.
+        if all_caps && !body.is_empty() {
+            let words: Vec<&str> = body.iter().map(|&k| s[k].text).collect();
+            let cut = (1..=words.len()).rev().find(|&n| {
+                let key = entities::name_key(&words[..n].join(" "));
+                known.iter().any(|k| entities::name_key(k) == key)
+            });
+            match cut {
+                Some(n) => body.truncate(n),
+                None => return None,
+            }
+        }
+        // Head: the last capitalised word or head noun.
+        let head_pos = body.iter().rposition(|&k| {
+            let t = &s[k];
+            (t.is_cap() && !self.not_names.contains(t.text)) || self.is_head(&t.lower())
+        })?;
+        body.truncate(head_pos + 1);
+        let head_tok = &s[*body.last()?];
+        let head_lower = head_tok.lower();
+        // Trailing run of capitalised words: the name.
+        let name_start = body
+            .iter()
+            .rposition(|&k| {
+                !(s[k].is_cap() && !self.is_lowercase_title(&s[k]))
+                    || self.not_names.contains(s[k].text)
+            })
+            .map_or(0, |p| p + 1);
+        let mut name: Vec<usize> = body[name_start..].to_vec();
+        // Capitalised titles at the front of the name are not the name: "President Vladimir Putin".
+        while name.len() > 1 && self.titles.contains(s[name[0]].lower().as_str()) {
+            name.remove(0);
+        }
+        if !has_det
+            && name.is_empty()
+            && !head_lower.ends_with('s')
+            && !matches!(
+                head_lower.as_str(),
+                "police" | "media" | "people" | "staff" | "family"
+            )
+        {
+            return None; // a bare singular common noun is not a source ("official said")
+        }
+        let mut end_tok = *body.last()? + 1;
+        let is_head_word = |h: &str| self.is_head(h);
+        // Single capitalised word that is really a head noun ("Officials said").
+        if name.len() == 1
+            && body.len() == 1
+            && !has_det
+            && is_head_word(&head_lower)
+            && self.anonymous_heads.contains(head_lower.as_str())
+        {
+            name.clear();
+        }
+        if !name.is_empty() && !(name.len() == 1 && self.is_head(&head_lower) && !head_tok.is_cap())
+        {
+            let name_span = Span::new(s[name[0]].span.start, s[*name.last()?].span.end);
+            let name_text: Vec<&str> = name.iter().map(|&k| s[k].text).collect();
+            let joined = name_text.join(" ");
+            let lower_last = s[*name.last()?].lower();
+            let descriptor_toks = &body[..body.len() - name.len()];
+            let descriptor = (!descriptor_toks.is_empty()).then(|| {
+                descriptor_toks
+                    .iter()
+                    .map(|&k| s[k].text)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            let with_det = |span: Span| {
+                if has_det {
+                    Span::new(s[start].span.start, span.end)
+                } else {
+                    span
+                }
+            };
+            let role;
+            let mut span = name_span;
+            if self.places.contains(joined.as_str())
+                || (has_det && self.places.contains(format!("the {joined}").as_str()))
+            {
+                role = Role::Organisation;
+                span = with_det(name_span);
+            } else if self.organisation_heads.contains(lower_last.as_str()) {
+                role = Role::Organisation;
+                span = with_det(name_span);
+            } else if self.outlet_heads.contains(lower_last.as_str()) && name.len() > 1 {
+                role = Role::Outlet;
+                span = with_det(name_span);
+            } else if has_det
+                && descriptor.is_none()
+                && name.len() <= 2
+                && !definite_person_name(&name_text)
+            {
+                // "the Pentagon", "the White House", "the Kremlin"
+                role = Role::Organisation;
+                span = with_det(name_span);
+            } else {
+                role = Role::Person;
+            }
+            // A name of one all-caps word that is not known is likely an acronym: an organisation.
+            let role = if role == Role::Person
+                && name.len() == 1
+                && is_all_caps_word(&joined)
+                && !all_caps
+                && joined.len() > 1
+            {
+                Role::Organisation
+            } else {
+                role
+            };
+            let start_tok = if span.start == name_span.start && role == Role::Person {
+                start
+            } else {
+                start
+            };
+            return Some(Np {
+                toks: (start_tok, end_tok),
+                span,
+                role,
+                kind: NpKind::Name,
+                canonical: None,
+                descriptor,
+            });
+        }
+        // A description: its head decides the role.
+        let role = if self.anonymous_heads.contains(head_lower.as_str()) {
+            if self.titles.contains(head_lower.as_str()) && definite && !head_lower.ends_with('s') {
+                Role::Person // "the spokesman", "the leader": a definite person
+            } else {
+                Role::Anonymous
+            }
+        } else if self.outlet_heads.contains(head_lower.as_str()) {
+            Role::Outlet
+        } else if self.organisation_heads.contains(head_lower.as_str()) {
+            Role::Organisation
+        } else if self.document_heads.contains(head_lower.as_str()) && has_det {
+            Role::Document
+        } else if self.titles.contains(head_lower.as_str()) && has_det {
+            Role::Person
+        } else {
+            return None;
+        };
+        // Post-modifiers: "the unification ministry in Seoul", "two people briefed on the talks".
+        if matches!(role, Role::Organisation | Role::Person) {
+            if let Some(t) = s.get(end_tok).filter(|_| end_tok < limit) {
+                if matches!(t.lower().as_str(), "in" | "of" | "at" | "for") {
+                    if let Some(pp) = self.np_at(s, end_tok + 1, limit, all_caps, known) {
+                        if pp.kind == NpKind::Name || matches!(pp.kind, NpKind::Description { .. })
+                        {
+                            end_tok = pp.toks.1;
+                        }
+                    }
+                }
+            }
+        } else if role == Role::Anonymous {
+            if let Some(t) = s.get(end_tok).filter(|_| end_tok < limit) {
+                if ANONYMOUS_POSTMODIFIERS.contains(&t.lower().as_str()) {
+                    let mut k = end_tok;
+                    while k < limit
+                        && k < s.len()
+                        && s[k].is_word()
+                        && !self.speech_verbs.contains_key(s[k].lower().as_str())
+                        && k - end_tok < 12
+                    {
+                        k += 1;
+                    }
+                    // "… officials who asked not to be named, said": the verb may follow a comma.
+                    end_tok = k;
+                }
+            }
+        }
+        let span = Span::new(s[start].span.start, s[end_tok - 1].span.end);
+        Some(Np {
+            toks: (start, end_tok),
+            span,
+            role,
+            kind: NpKind::Description {
+                head: head_lower,
+                definite,
+            },
+            canonical: None,
+            descriptor: None,
+        })
+    }
+
+    fn is_head(&self, lower: &str) -> bool {
+        self.anonymous_heads.contains(lower)
+            || self.organisation_heads.contains(lower)
+            || self.outlet_heads.contains(lower)
+            || self.document_heads.contains(lower)
+            || (self.titles.contains(lower) && lower.chars().all(char::is_alphabetic))
+    }
+
+    /// A capitalised word that is a title in lowercase use (sentence-initial "Officials").
+    fn is_lowercase_title(&self, _t: &Tok) -> bool {
+        false
+    }
+
+    /// An outlet name from the lexicon starting at token `start`.
+    fn outlet_at(&self, s: &[Tok], start: usize, limit: usize) -> Option<Np> {
+        let from = s[start].span.start;
+        let to = s[(limit.min(s.len())) - 1].span.end;
+        // The outlet must start exactly at this token.
+        for k in start..limit.min(s.len()).min(start + 6) {
+            let cand = Span::new(from, s[k].span.end);
+            let _ = to;
+            // Reconstruct the text of tokens start..=k as written.
+            let _ = cand;
+        }
+        let words: Vec<&str> = s[start..limit.min(s.len()).min(start + 6)]
+            .iter()
+            .take_while(|t| t.is_word())
+            .map(|t| t.text)
+            .collect();
+        for n in (1..=words.len()).rev() {
+            let name = words[..n].join(" ");
+            if let Some(canonical) = self.outlet_canonical.get(name.as_str()) {
+                let end = start + n;
+                return Some(Np {
+                    toks: (start, end),
+                    span: Span::new(from, s[end - 1].span.end),
+                    role: Role::Outlet,
+                    kind: NpKind::Name,
+                    canonical: Some(canonical.to_string()),
+                    descriptor: None,
+                });
+            }
+        }
+        // "the Korean Central News Agency": the article is not part of the name.
+        if s[start].lower() == "the" && start + 1 < limit.min(s.len()) {
+            if let Some(np) = self.outlet_at(s, start + 1, limit) {
+                return Some(Np {
+                    toks: (start, np.toks.1),
+                    ..np
+                });
+            }
+        }
+        None
+    }
+
+    /// Every outlet named in the text outside quotes is a source, whatever its sentence says.
+    fn add_outlets(&self, text: &str, quotes: &[QuoteSpan], nps: &mut Vec<Np>) {
+        for m in self.outlet_names.find_iter(text) {
+            let span = Span::new(m.start(), m.end());
+            if quotes
+                .iter()
+                .any(|q| q.depth == 0 && q.outer.overlaps(&span))
+                || nps.iter().any(|n| n.span.overlaps(&span))
+            {
+                continue;
+            }
+            nps.push(Np {
+                toks: (0, 0),
+                span,
+                role: Role::Outlet,
+                kind: NpKind::Name,
+                canonical: self.outlet_canonical.get(m.as_str()).map(|c| c.to_string()),
+                descriptor: None,
+            });
+        }
+    }
+
+    /// The cue right before or right after the quote at token `q`.
+    fn adjacent_cue(&self, s: &[Tok], q: usize, cues: &[Cue]) -> Option<usize> {
+        // After: `"…," Kim said` / `"…," said Kim` / `"…" — the report added`.
+        let mut k = q + 1;
+        while s.get(k).is_some_and(|t| {
+            t.is_punct(",") || t.is_punct("—") || t.is_punct("–") || t.is_punct("-")
+        }) {
+            k += 1;
+        }
+        if let Some(c) = cues
+            .iter()
+            .position(|c| c.first == k && c.kind == CueKind::Speech)
+        {
+            return Some(c);
+        }
+        // Before: `Kim said: "…"` / `Kim told reporters on Tuesday, "…"` / `Kim wrote on Facebook: "…"`.
+        cues.iter().rposition(|c| {
+            c.kind == CueKind::Speech
+                && c.last < q
+                && q - c.last <= 7
+                && s[c.last + 1..q]
+                    .iter()
+                    .all(|t| !matches!(t.kind, TokKind::Quote(_)) && !t.is_punct("."))
+        })
+    }
+}
+
+fn is_all_caps_word(w: &str) -> bool {
+    w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+}
+
+/// A headline in capitals: names cannot be told from other words by their case.
+fn is_all_caps(s: &[Tok]) -> bool {
+    let words: Vec<&Tok> = s
+        .iter()
+        .filter(|t| t.is_word() && t.text.chars().any(char::is_alphabetic))
+        .collect();
+    words.len() >= 3 && words.iter().all(|t| is_all_caps_word(t.text))
+}
+
+/// "the Smiths" aside, a determiner before a capitalised word makes it an institution, except
+/// for names with initials or of three or more words.
+fn definite_person_name(words: &[&str]) -> bool {
+    words.len() >= 3
 }
