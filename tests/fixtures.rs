@@ -4,7 +4,7 @@
 //! ```toml
 //! [[case]]
 //! name = "past weekday"
-//! text = "The talks ended on Tuesday, officials said."
+//! text = "The talks ended on Tuesday, officials said."   # or text_file = "../shared/…"
 //! published = "2024-05-09"              # optional: given as if by the caller
 //! dates = ["Tuesday | DATE | 2024-05-07"]          # text | TIMEX3 type | value or null
 //! quotes = ["the quoted words | Kim Jong-Un"]      # text | speaker's entity or - [| via entity]
@@ -31,7 +31,11 @@ struct FixtureFile {
 #[serde(deny_unknown_fields)]
 struct Case {
     name: String,
-    text: String,
+    /// The text, or…
+    text: Option<String>,
+    /// …a file to read it from, relative to the repository (used for texts the project may
+    /// not copy, such as `../shared/samples/`).
+    text_file: Option<String>,
     published: Option<String>,
     dates: Option<Vec<String>>,
     quotes: Option<Vec<String>>,
@@ -105,7 +109,17 @@ fn check(path: &Path) -> (usize, String) {
                     .unwrap_or_else(|| panic!("{}: bad published {p:?}", case.name)),
             );
         }
-        let doc = annotate(&case.text, &options);
+        let text = match (&case.text, &case.text_file) {
+            (Some(t), None) => t.clone(),
+            (None, Some(f)) => {
+                let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(f);
+                std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                    panic!("{}: cannot read {} ({e}); the tests expect ../shared beside the repository", case.name, path.display())
+                })
+            }
+            _ => panic!("{}: give exactly one of text and text_file", case.name),
+        };
+        let doc = annotate(&text, &options);
         let mut failures = String::new();
         for (family, kind, expected) in [
             ("quotes", Kind::Quote, &case.quotes),
@@ -120,7 +134,7 @@ fn check(path: &Path) -> (usize, String) {
             }
         }
         if let Some(expected) = &case.found_published {
-            let found = newsmark::detect::published::find(&case.text)
+            let found = newsmark::detect::published::find(&text)
                 .map(|p| p.value)
                 .unwrap_or_else(|| "none".into());
             if &found != expected {

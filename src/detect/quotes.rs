@@ -252,7 +252,7 @@ fn scan_paragraph(
     // the next paragraph; anything else is unbalanced.
     let continued_family = stack
         .first()
-        .filter(|o| o.family.is_double())
+        .filter(|o| o.family.is_double() && opens_sentence(text, para, o.at))
         .and_then(|o| {
             let next = next_para?.chars().next()?;
             reopens(o.family, next).then_some(o.family)
@@ -277,6 +277,14 @@ fn scan_paragraph(
         }
     }
     result
+}
+
+/// Whether the mark at `at` starts a sentence of its paragraph. Only such a quote can run on
+/// into the next paragraph; `He said "this will never pass.` is an unclosed quote instead.
+fn opens_sentence(text: &str, para: Span, at: usize) -> bool {
+    let before = text[para.start..at].trim_end();
+    let before = before.trim_end_matches(|c: char| is_quote_char(c));
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '…'])
 }
 
 /// Whether a paragraph starting with `c` re-opens a quote of `family`.

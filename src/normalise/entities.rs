@@ -9,13 +9,19 @@
 //! - Pronouns join the nearest earlier mention that fits them (he/she: a person; it: an
 //!   institution, outlet or document; they: a group). An unresolved pronoun is dropped.
 
-use crate::detect::sources::{Attribution, Np, NpKind, QuoteLink, SourceMention};
+use crate::detect::sources::{Attribution, KnownName, Np, NpKind, QuoteLink, SourceMention};
 use crate::model::Role;
 
 /// A comparison key for names: lowercase words, hyphens and case ignored
 /// ("KIM JONG UN" and "Kim Jong-Un" give the same key).
 pub fn name_key(name: &str) -> String {
     name_words(name).join(" ")
+}
+
+/// Whether every word of `key` (a [`name_key`]) is a word of `name`: "kim" is in "Kim Jong-Un".
+pub fn name_contains(name: &str, key: &str) -> bool {
+    let words = name_words(name);
+    key.split(' ').all(|w| words.iter().any(|x| x == w))
 }
 
 fn name_words(name: &str) -> Vec<String> {
@@ -40,10 +46,11 @@ fn is_mixed_case(s: &str) -> bool {
 
 /// Turns the parser's noun phrases into source mentions with entities, and the quote links
 /// (indices into `nps`) into indices into the returned mentions.
-pub fn resolve(
+pub(crate) fn resolve(
     text: &str,
     nps: Vec<Np>,
     links: Vec<(Option<usize>, Option<usize>)>,
+    known: &[KnownName],
 ) -> Attribution {
     // Order by position; of two overlapping phrases keep the longer.
     let mut order: Vec<usize> = (0..nps.len()).collect();
@@ -63,31 +70,30 @@ pub fn resolve(
 
     let mut entity: Vec<Option<String>> = vec![None; nps.len()];
     let mut role: Vec<Role> = nps.iter().map(|n| n.role).collect();
-    let person_names: Vec<(usize, Vec<String>, &str)> = kept
+    // Every person name of the article, source or not, in mixed case where possible.
+    let person_names: Vec<(Vec<String>, &str)> = kept
         .iter()
         .filter(|&&i| nps[i].kind == NpKind::Name && nps[i].role == Role::Person)
-        .map(|&i| {
-            (
-                i,
-                name_words(nps[i].span.slice(text)),
-                nps[i].span.slice(text),
-            )
-        })
+        .map(|&i| nps[i].span.slice(text))
+        .chain(known.iter().map(|k| k.name.as_str()))
+        .map(|n| (name_words(n), n))
         .collect();
+    let canonical_person = |written: &str| -> String {
+        let words = name_words(written);
+        // The fullest name containing all of this mention's words.
+        person_names
+            .iter()
+            .filter(|(w, _)| words.iter().all(|x| w.contains(x)))
+            .max_by_key(|(w, s)| (w.len(), is_mixed_case(s)))
+            .map_or(written, |(_, s)| s)
+            .to_string()
+    };
     for (pos, &i) in kept.iter().enumerate() {
         let np = &nps[i];
         let written = np.span.slice(text);
         let resolved = match &np.kind {
             NpKind::Name if np.canonical.is_some() => np.canonical.clone(),
-            NpKind::Name if np.role == Role::Person => {
-                let words = name_words(written);
-                // The fullest name containing all of this mention's words.
-                person_names
-                    .iter()
-                    .filter(|(_, w, _)| words.iter().all(|x| w.contains(x)))
-                    .max_by_key(|(_, w, s)| (w.len(), is_mixed_case(s)))
-                    .map(|(_, _, s)| s.to_string())
-            }
+            NpKind::Name if np.role == Role::Person => Some(canonical_person(written)),
             NpKind::Name => {
                 let name = strip_article(written);
                 // An acronym joins an earlier name with those initials ("UN" → "United Nations").
@@ -132,14 +138,28 @@ pub fn resolve(
                     .iter()
                     .rev()
                     .take_while(|&&j| np.span.start.saturating_sub(nps[j].span.end) < 3000)
-                    .find(|&&j| {
-                        fits(j) && entity[j].is_some() && nps[j].kind != NpKind::Pronoun
-                            || fits(j) && entity[j].is_some()
+                    .find(|&&j| fits(j) && entity[j].is_some());
+                // A person named nearer, even where not a source ("Ana Ruiz runs the clinic.").
+                let nearer_name = known
+                    .iter()
+                    .rev()
+                    .filter(|k| k.span.end <= np.span.start)
+                    .find(|k| earlier.is_none_or(|&j| k.span.start > nps[j].span.end))
+                    .filter(|k| {
+                        matches!(p.as_str(), "he" | "she" | "i")
+                            && np.span.start - k.span.end < 3000
                     });
-                earlier.map(|&j| {
-                    role[i] = role[j];
-                    entity[j].clone().unwrap_or_default()
-                })
+                match (nearer_name, earlier) {
+                    (Some(k), _) => {
+                        role[i] = Role::Person;
+                        Some(canonical_person(&k.name))
+                    }
+                    (None, Some(&j)) => {
+                        role[i] = role[j];
+                        entity[j].clone()
+                    }
+                    (None, None) => None,
+                }
             }
         };
         entity[i] = resolved;
