@@ -103,15 +103,16 @@ impl QuoteDetector {
     }
 }
 
-/// Parts record the `outer.start` of their predecessor during the scan (as `usize::MAX - x`
-/// is awkward, we store predecessor outer starts in a side table instead).
+/// During the scan `continues` holds the outer start of the previous part (indices change
+/// when the quotes are sorted); turn it into an index into the sorted list.
 fn remap_continues(quotes: &mut [QuoteSpan]) {
-    // During the scan `continues` holds the predecessor's outer.start; turn it into an index.
-    let starts: Vec<usize> = quotes.iter().map(|q| q.outer.start).collect();
+    let index: std::collections::HashMap<usize, usize> = quotes
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.outer.start, i))
+        .collect();
     for q in quotes.iter_mut() {
-        if let Some(prev_start) = q.continues {
-            q.continues = starts.iter().position(|s| *s == prev_start);
-        }
+        q.continues = q.continues.and_then(|start| index.get(&start).copied());
     }
 }
 

@@ -359,12 +359,13 @@ impl SourceDetector {
         let mut nps: Vec<Np> = Vec::new();
         // For each quote: index into `nps` of its speaker and relay.
         let mut links: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); quotes.len()];
-        let push_np = |nps: &mut Vec<Np>, np: Np| -> usize {
-            if let Some(i) = nps.iter().position(|n| n.span == np.span) {
-                return i;
-            }
-            nps.push(np);
-            nps.len() - 1
+        // The same phrase found by two cues is one mention.
+        let mut seen: HashMap<Span, usize> = HashMap::new();
+        let mut push_np = |nps: &mut Vec<Np>, np: Np| -> usize {
+            *seen.entry(np.span).or_insert_with(|| {
+                nps.push(np);
+                nps.len() - 1
+            })
         };
         // The agent of a paragraph-final "X said:" speaks the quotes of the next paragraph.
         let mut colon_speaker: Option<usize> = None;
@@ -507,16 +508,22 @@ impl SourceDetector {
         dates: &[DateMention],
     ) -> Vec<Tok<'t>> {
         // Spans the parser treats as single tokens: top-level quotes and dates outside them.
-        let mut opaque: Vec<(Span, TokKind)> = quotes
+        // Both lists are sorted by start, so the paragraph's share is a binary search away.
+        let in_para = |start: usize| para.start <= start && start < para.end;
+        let first_quote = quotes.partition_point(|q| q.span.start < para.start);
+        let mut opaque: Vec<(Span, TokKind)> = quotes[first_quote..]
             .iter()
             .enumerate()
+            .take_while(|(_, q)| in_para(q.span.start))
             .filter(|(_, q)| q.depth == 0 && para.contains(&q.outer))
-            .map(|(i, q)| (q.outer, TokKind::Quote(i)))
+            .map(|(i, q)| (q.outer, TokKind::Quote(first_quote + i)))
             .collect();
         let quote_spans: Vec<Span> = opaque.iter().map(|o| o.0).collect();
+        let first_date = dates.partition_point(|d| d.span.start < para.start);
         opaque.extend(
-            dates
+            dates[first_date..]
                 .iter()
+                .take_while(|d| in_para(d.span.start))
                 .filter(|d| {
                     para.contains(&d.span) && !quote_spans.iter().any(|q| q.overlaps(&d.span))
                 })
@@ -1271,16 +1278,30 @@ impl SourceDetector {
 
     /// Every outlet named in the text outside quotes is a source, whatever its sentence says.
     fn add_outlets(&self, text: &str, quotes: &[QuoteSpan], nps: &mut Vec<Np>) {
+        let mut taken: Vec<Span> = quotes
+            .iter()
+            .filter(|q| q.depth == 0)
+            .map(|q| q.outer)
+            .chain(nps.iter().map(|n| n.span))
+            .collect();
+        taken.sort();
+        let is_taken = |span: &Span| {
+            // Spans may overlap each other, so look at every one starting before `span` ends
+            // that could still reach it; quotes and mentions are short, so this stays local.
+            let upto = taken.partition_point(|t| t.start < span.end);
+            taken[..upto]
+                .iter()
+                .rev()
+                .take(64)
+                .any(|t| t.overlaps(span))
+        };
+        let mut found = Vec::new();
         for m in self.outlet_names.find_iter(text) {
             let span = Span::new(m.start(), m.end());
-            if quotes
-                .iter()
-                .any(|q| q.depth == 0 && q.outer.overlaps(&span))
-                || nps.iter().any(|n| n.span.overlaps(&span))
-            {
+            if is_taken(&span) {
                 continue;
             }
-            nps.push(Np {
+            found.push(Np {
                 toks: (0, 0),
                 span,
                 role: Role::Outlet,
@@ -1289,6 +1310,7 @@ impl SourceDetector {
                 descriptor: None,
             });
         }
+        nps.extend(found);
     }
 
     /// The cue right before or right after the quote at token `q`.

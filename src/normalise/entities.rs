@@ -11,6 +11,7 @@
 
 use crate::detect::sources::{Attribution, KnownName, Np, NpKind, QuoteLink, SourceMention};
 use crate::model::Role;
+use std::collections::HashMap;
 
 /// A comparison key for names: lowercase words, hyphens and case ignored
 /// ("KIM JONG UN" and "Kim Jong-Un" give the same key).
@@ -70,54 +71,57 @@ pub(crate) fn resolve(
 
     let mut entity: Vec<Option<String>> = vec![None; nps.len()];
     let mut role: Vec<Role> = nps.iter().map(|n| n.role).collect();
-    // Every person name of the article, source or not, in mixed case where possible.
-    let person_names: Vec<(Vec<String>, &str)> = kept
-        .iter()
-        .filter(|&&i| nps[i].kind == NpKind::Name && nps[i].role == Role::Person)
-        .map(|&i| nps[i].span.slice(text))
-        .chain(known.iter().map(|k| k.name.as_str()))
-        .map(|n| (name_words(n), n))
-        .collect();
-    let canonical_person = |written: &str| -> String {
-        let words = name_words(written);
-        // The fullest name containing all of this mention's words.
-        person_names
-            .iter()
-            .filter(|(w, _)| words.iter().all(|x| w.contains(x)))
-            .max_by_key(|(w, s)| (w.len(), is_mixed_case(s)))
-            .map_or(written, |(_, s)| s)
-            .to_string()
-    };
+    let persons = PersonNames::new(
+        kept.iter()
+            .filter(|&&i| nps[i].kind == NpKind::Name && nps[i].role == Role::Person)
+            .map(|&i| nps[i].span.slice(text))
+            .chain(known.iter().map(|k| k.name.as_str())),
+    );
+    // What earlier mentions introduced, for the ones that refer back.
+    let mut by_initials: HashMap<String, String> = HashMap::new();
+    let mut by_head: HashMap<String, usize> = HashMap::new();
+    let mut by_descriptor: HashMap<String, usize> = HashMap::new();
     for (pos, &i) in kept.iter().enumerate() {
         let np = &nps[i];
         let written = np.span.slice(text);
         let resolved = match &np.kind {
             NpKind::Name if np.canonical.is_some() => np.canonical.clone(),
-            NpKind::Name if np.role == Role::Person => Some(canonical_person(written)),
+            NpKind::Name if np.role == Role::Person => {
+                let canonical = persons.canonical(written);
+                // "North Korean leader Kim Jong-Un": "the North Korean leader" may follow.
+                if let Some(d) = &np.descriptor {
+                    let words: Vec<String> = d.split_whitespace().map(str::to_lowercase).collect();
+                    for k in 0..words.len() {
+                        by_descriptor.insert(words[k..].join(" "), i);
+                    }
+                }
+                Some(canonical)
+            }
             NpKind::Name => {
                 let name = strip_article(written);
                 // An acronym joins an earlier name with those initials ("UN" → "United Nations").
-                kept[..pos]
-                    .iter()
-                    .filter_map(|&j| entity[j].clone())
-                    .find(|e| initials(e) == name && name.len() > 1)
-                    .or_else(|| Some(name.to_string()))
+                let resolved = by_initials
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| name.to_string());
+                if name.split_whitespace().count() > 1 {
+                    by_initials.insert(initials(name), resolved.clone());
+                }
+                Some(resolved)
             }
             NpKind::Description { head, definite } => {
-                let earlier = kept[..pos].iter().rev().find(|&&j| match &nps[j].kind {
-                    NpKind::Description { head: h, .. } => h == head && *definite,
-                    NpKind::Name => {
-                        *definite
-                            && nps[j].descriptor.as_deref().is_some_and(|d| {
-                                let d = d.to_lowercase();
-                                let w = strip_article(written).to_lowercase();
-                                d == w || d.ends_with(&format!(" {w}"))
-                            })
-                    }
-                    NpKind::Pronoun => false,
-                });
+                let described = strip_article(written).to_lowercase();
+                let earlier = if *definite {
+                    by_descriptor
+                        .get(&described)
+                        .or_else(|| by_head.get(head))
+                        .copied()
+                } else {
+                    None
+                };
+                by_head.insert(head.clone(), i);
                 match earlier {
-                    Some(&j) => {
+                    Some(j) => {
                         role[i] = role[j];
                         entity[j].clone()
                     }
@@ -126,33 +130,29 @@ pub(crate) fn resolve(
             }
             NpKind::Pronoun => {
                 let p = written.to_lowercase();
-                let fits = |j: usize| -> bool {
-                    let r = role[j];
-                    match p.as_str() {
-                        "he" | "she" | "i" => r == Role::Person,
-                        "it" => matches!(r, Role::Organisation | Role::Outlet | Role::Document),
-                        _ => matches!(r, Role::Anonymous | Role::Organisation | Role::Person),
-                    }
+                let personal = matches!(p.as_str(), "he" | "she" | "i");
+                let fits = |r: Role| match p.as_str() {
+                    "he" | "she" | "i" => r == Role::Person,
+                    "it" => matches!(r, Role::Organisation | Role::Outlet | Role::Document),
+                    _ => matches!(r, Role::Anonymous | Role::Organisation | Role::Person),
                 };
+                // The nearest earlier source that fits, within a few paragraphs.
                 let earlier = kept[..pos]
                     .iter()
                     .rev()
-                    .take_while(|&&j| np.span.start.saturating_sub(nps[j].span.end) < 3000)
-                    .find(|&&j| fits(j) && entity[j].is_some());
+                    .take_while(|&&j| np.span.start.saturating_sub(nps[j].span.end) < NEAR)
+                    .find(|&&j| fits(role[j]) && entity[j].is_some());
                 // A person named nearer, even where not a source ("Ana Ruiz runs the clinic.").
-                let nearer_name = known
-                    .iter()
-                    .rev()
-                    .filter(|k| k.span.end <= np.span.start)
-                    .find(|k| earlier.is_none_or(|&j| k.span.start > nps[j].span.end))
-                    .filter(|k| {
-                        matches!(p.as_str(), "he" | "she" | "i")
-                            && np.span.start - k.span.end < 3000
-                    });
+                let before = known.partition_point(|k| k.span.end <= np.span.start);
+                let nearer_name = before
+                    .checked_sub(1)
+                    .map(|k| &known[k])
+                    .filter(|k| personal && np.span.start - k.span.end < NEAR)
+                    .filter(|k| earlier.is_none_or(|&j| k.span.start > nps[j].span.end));
                 match (nearer_name, earlier) {
                     (Some(k), _) => {
                         role[i] = Role::Person;
-                        Some(canonical_person(&k.name))
+                        Some(persons.canonical(&k.name))
                     }
                     (None, Some(&j)) => {
                         role[i] = role[j];
@@ -187,6 +187,60 @@ pub(crate) fn resolve(
         })
         .collect();
     Attribution { mentions, links }
+}
+
+/// How far back (in bytes) a pronoun looks for its antecedent: a few paragraphs.
+const NEAR: usize = 3000;
+
+/// The person names of an article, each under its word key, indexed by word so that the
+/// fullest name containing a mention's words is found without scanning them all.
+struct PersonNames<'t> {
+    /// Best written form per key: the one in mixed case.
+    names: Vec<(Vec<String>, &'t str)>,
+    by_word: HashMap<String, Vec<usize>>,
+}
+
+impl<'t> PersonNames<'t> {
+    fn new(written: impl Iterator<Item = &'t str>) -> Self {
+        let mut index: HashMap<Vec<String>, usize> = HashMap::new();
+        let mut names: Vec<(Vec<String>, &'t str)> = Vec::new();
+        for w in written {
+            let words = name_words(w);
+            match index.get(&words) {
+                Some(&k) => {
+                    if !is_mixed_case(names[k].1) && is_mixed_case(w) {
+                        names[k].1 = w;
+                    }
+                }
+                None => {
+                    index.insert(words.clone(), names.len());
+                    names.push((words, w));
+                }
+            }
+        }
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, (words, _)) in names.iter().enumerate() {
+            for w in words {
+                by_word.entry(w.clone()).or_default().push(k);
+            }
+        }
+        PersonNames { names, by_word }
+    }
+
+    /// The fullest name containing all of `written`'s words ("Kim" → "Kim Jong-Un").
+    fn canonical(&self, written: &str) -> String {
+        let words = name_words(written);
+        let Some(candidates) = words.first().and_then(|w| self.by_word.get(w)) else {
+            return written.to_string();
+        };
+        candidates
+            .iter()
+            .map(|&k| &self.names[k])
+            .filter(|(w, _)| words.iter().all(|x| w.contains(x)))
+            .max_by_key(|(w, s)| (w.len(), is_mixed_case(s)))
+            .map_or(written, |(_, s)| s)
+            .to_string()
+    }
 }
 
 fn initials(name: &str) -> String {
