@@ -1,0 +1,153 @@
+//! The `newsmark` command line, run as a user would run it.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const REFERENCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/samples/kcna-victory-day.txt"
+);
+
+fn newsmark(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsmark"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the newsmark binary runs");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn annotates_the_reference_article() {
+    let doc = json(&newsmark(&["annotate", REFERENCE], None));
+    let text = std::fs::read_to_string(REFERENCE).unwrap();
+    assert_eq!(doc["schema"], "newsmark/1");
+    assert_eq!(doc["text"], text.as_str(), "the text is kept byte for byte");
+    assert_eq!(doc["published"], "2024-05-09T03:58:47Z");
+    let chars: Vec<char> = text.chars().collect();
+    let annotations = doc["annotations"].as_array().unwrap();
+    for kind in ["quote", "source", "date"] {
+        assert!(annotations.iter().any(|a| a["kind"] == kind), "no {kind}");
+    }
+    for a in annotations {
+        let (s, e) = (
+            a["start"].as_u64().unwrap() as usize,
+            a["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            chars[s..e].iter().collect::<String>(),
+            a["text"].as_str().unwrap()
+        );
+    }
+    let first_quote = annotations
+        .iter()
+        .find(|a| a["text"] == "firm support and solidarity")
+        .unwrap();
+    let speaker = annotations
+        .iter()
+        .find(|a| a["id"] == first_quote["speaker"])
+        .unwrap();
+    assert_eq!(speaker["entity"], "Kim Jong-Un");
+}
+
+#[test]
+fn reads_stdin_and_takes_the_callers_date() {
+    let out = newsmark(
+        &["annotate", "-", "--published", "2030-01-04"],
+        Some(b"The plant closed on Tuesday, officials said."),
+    );
+    let doc = json(&out);
+    assert_eq!(doc["published"], "2030-01-04");
+    let tuesday = doc["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["text"] == "Tuesday")
+        .unwrap();
+    assert_eq!(tuesday["value"], "2030-01-01");
+}
+
+#[test]
+fn refuses_a_bad_date_non_utf8_and_missing_files_with_a_message() {
+    let out = newsmark(
+        &["annotate", "-", "--published", "yesterday"],
+        Some(b"text"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an ISO 8601 date"));
+
+    let out = newsmark(&["annotate", "-"], Some(b"caf\xe9 au lait"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not UTF-8") && !err.contains("panicked"),
+        "{err}"
+    );
+
+    let out = newsmark(&["annotate", "/nonexistent/article.txt"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/article.txt"));
+}
+
+#[test]
+fn jsonl_answers_every_line_in_order_and_survives_bad_ones() {
+    let input = concat!(
+        r#"{"id": "a", "text": "\"We won,\" Kim said on Tuesday.", "published": "2024-05-09"}"#,
+        "\n",
+        "this is not json\n",
+        "\n",
+        r#"{"id": 7, "body": "no text field"}"#,
+        "\n",
+        r#"{"id": "d", "text": "x", "published": "soon"}"#,
+        "\n",
+        r#"{"id": "e", "text": "Officials said the road reopened last year."}"#,
+        "\n",
+    );
+    let out = newsmark(&["annotate", "--jsonl", "-"], Some(input.as_bytes()));
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 5, "one result per non-blank input line");
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["schema"], "newsmark/1");
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("line 2: not JSON"));
+    assert_eq!(lines[2]["id"], 7);
+    assert!(lines[2]["error"].as_str().unwrap().contains("no \"text\""));
+    assert_eq!(lines[3]["id"], "d");
+    assert!(lines[3]["error"].is_string());
+    assert_eq!(lines[4]["id"], "e");
+    assert!(lines[4]["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["text"] == "Officials"));
+    // Without a publication date, "last year" stays unresolved rather than guessed.
+    let last_year = lines[4]["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["text"] == "last year")
+        .unwrap();
+    assert!(last_year["value"].is_null());
+}
