@@ -536,6 +536,17 @@ impl SourceDetector {
             for m in self.word.find_iter(&text[from..to]) {
                 let span = Span::new(from + m.start(), from + m.end());
                 let t = m.as_str();
+                // "Dr." and "Sen." keep their period: it is not a full stop.
+                if t == "." {
+                    if let Some(prev) = toks
+                        .last_mut()
+                        .filter(|p| p.span.end == span.start && self.is_abbreviation(p))
+                    {
+                        prev.span.end = span.end;
+                        prev.text = &text[prev.span.start..span.end];
+                        continue;
+                    }
+                }
                 let kind = if t.chars().next().is_some_and(|c| c.is_alphanumeric()) {
                     TokKind::Word
                 } else {
@@ -626,7 +637,9 @@ impl SourceDetector {
 
     fn is_abbreviation(&self, tok: &Tok) -> bool {
         let lower = tok.lower();
-        ABBREVIATIONS.contains(&lower.as_str()) || (tok.text.chars().count() == 1 && tok.is_cap())
+        let lower = lower.trim_end_matches('.');
+        tok.is_word()
+            && (ABBREVIATIONS.contains(&lower) || (tok.text.chars().count() == 1 && tok.is_cap()))
     }
 
     fn is_speech_verb(&self, tok: &Tok) -> bool {
