@@ -6,6 +6,8 @@
 //! Nothing here knows about the browser; the same code runs in the CLI and in WebAssembly.
 
 pub mod detect;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod eval;
 pub mod model;
 pub mod normalise;
 pub mod offsets;

@@ -36,6 +36,15 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Score the annotator against hand-annotated articles: a directory of NAME.txt plus
+    /// NAME.toml gold files (see tests/gold/README.md). Prints a table of scores.
+    Eval {
+        /// Directory with the .txt articles and their .toml gold annotations.
+        dir: std::path::PathBuf,
+        /// List every miss, false positive and wrong value.
+        #[arg(short, long)]
+        verbose: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +56,7 @@ fn main() -> ExitCode {
             jsonl,
             compact,
         } => annotate(&input, published.as_deref(), jsonl, compact),
+        Command::Eval { dir, verbose } => evaluate(&dir, verbose),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -55,6 +65,17 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn evaluate(dir: &std::path::Path, verbose: bool) -> Result<(), String> {
+    let score = newsmark::eval::score_dir(dir, &Annotator::new())?;
+    print!("{score}");
+    if verbose {
+        for e in &score.errors {
+            println!("  {e}");
+        }
+    }
+    Ok(())
 }
 
 fn open(input: &str) -> Result<Box<dyn BufRead>, String> {

@@ -429,6 +429,14 @@ fn single_action(
     if prev.is_some_and(is_word_char) && next.is_some_and(is_word_char) {
         return Action::Apostrophe;
     }
+    // The second mark of rock 'n' roll.
+    if ci >= 3
+        && matches!(chars[ci - 1].1, 'n' | 'N')
+        && is_quote_char(chars[ci - 2].1)
+        && chars[ci - 3].1.is_whitespace()
+    {
+        return Action::Apostrophe;
+    }
     let open_here = stack.iter().any(|o| o.family == family);
     let closes = c != '‘' && open_here && ctx.can_close();
     if closes {

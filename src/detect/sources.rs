@@ -56,6 +56,57 @@ pub struct Attribution {
 pub(crate) struct KnownName {
     pub(crate) span: Span,
     pub(crate) name: String,
+    /// As far as the text tells ("her father, X"; "X … his").
+    pub(crate) gender: Option<Gender>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Gender {
+    Male,
+    Female,
+}
+
+fn gender_of_word(lower: &str) -> Option<Gender> {
+    match lower.trim_end_matches('.') {
+        "mr" | "sir" | "lord" | "king" | "prince" | "father" | "son" | "brother" | "husband"
+        | "uncle" | "grandfather" | "nephew" | "man" | "boy" | "dad" | "he" | "him" | "his"
+        | "himself" | "spokesman" | "chairman" | "councilman" | "businessman" | "congressman" => {
+            Some(Gender::Male)
+        }
+        "mrs" | "ms" | "miss" | "dame" | "lady" | "queen" | "princess" | "mother" | "daughter"
+        | "sister" | "wife" | "aunt" | "grandmother" | "niece" | "woman" | "girl" | "mum"
+        | "mom" | "she" | "her" | "hers" | "herself" | "spokeswoman" | "chairwoman"
+        | "councilwoman" | "businesswoman" | "congresswoman" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// What the words around a name say of the person's gender: a gendered title or relation
+/// just before it ("her late father, Babatunde Adeyemi"), else the first gendered pronoun
+/// after it in its sentence ("Folake Adeyemi keeps the letter she wrote").
+fn gender_near(toks: &[Tok], start: usize, end: usize) -> Option<Gender> {
+    let before = toks[..start]
+        .iter()
+        .rev()
+        .filter(|t| !t.is_punct(",") && !t.text.eq_ignore_ascii_case("late"))
+        .take(2)
+        .find_map(|t| {
+            t.is_word()
+                .then(|| gender_of_word(&t.lower()))
+                .flatten()
+                .filter(|_| !matches!(t.lower().as_str(), "his" | "her" | "he" | "she" | "him"))
+        });
+    before.or_else(|| {
+        toks[end..]
+            .iter()
+            .take(15)
+            .take_while(|t| !t.is_punct(".") && !matches!(t.kind, TokKind::Quote(_)))
+            .find_map(|t| match t.lower().as_str() {
+                "he" | "him" | "his" | "himself" => Some(Gender::Male),
+                "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+                _ => None,
+            })
+    })
 }
 
 /// What a noun phrase is, before entities are resolved.
@@ -491,9 +542,20 @@ impl SourceDetector {
                 {
                     continue;
                 }
+                let name_start = start + titled.map_or(0, |t| t + 1);
+                let gender = name
+                    .first()
+                    .and_then(|_| {
+                        run[..titled.map_or(0, |t| t + 1)]
+                            .iter()
+                            .rev()
+                            .find_map(|t| gender_of_word(&t.lower()))
+                    })
+                    .or_else(|| gender_near(&toks, name_start, i));
                 names.push(KnownName {
                     span: Span::new(name[0].span.start, name[name.len() - 1].span.end),
                     name: joined,
+                    gender,
                 });
             }
         }
@@ -584,21 +646,24 @@ impl SourceDetector {
             let next_starts = next.is_cap()
                 || next.text.starts_with(|c: char| c.is_ascii_digit())
                 || matches!(next.kind, TokKind::Quote(_));
-            let boundary = match toks[i].kind {
-                TokKind::Punct => {
-                    matches!(toks[i].text, "." | "!" | "?" | "…")
-                        && next_starts
-                        && !(toks[i].text == "." && i > 0 && self.is_abbreviation(&toks[i - 1]))
-                }
-                TokKind::Quote(q) => {
-                    // `"We won." Then …` ends a sentence; `"We won!" Kim said.` does not.
-                    let inner = quotes[q].span.slice(text);
-                    inner.ends_with(['.', '!', '?', '…'])
-                        && next.is_cap()
-                        && !self.short_attribution_follows(&toks[i + 1..])
-                }
-                _ => false,
-            };
+            // A full stop is followed by a space: "1.2 million" and "U.S.-led" go on.
+            let spaced = next.span.start > toks[i].span.end;
+            let boundary = spaced
+                && match toks[i].kind {
+                    TokKind::Punct => {
+                        matches!(toks[i].text, "." | "!" | "?" | "…")
+                            && next_starts
+                            && !(toks[i].text == "." && i > 0 && self.is_abbreviation(&toks[i - 1]))
+                    }
+                    TokKind::Quote(q) => {
+                        // `"We won." Then …` ends a sentence; `"We won!" Kim said.` does not.
+                        let inner = quotes[q].span.slice(text);
+                        inner.ends_with(['.', '!', '?', '…'])
+                            && next.is_cap()
+                            && !self.short_attribution_follows(&toks[i + 1..])
+                    }
+                    _ => false,
+                };
             if boundary {
                 out.push((start, i + 1));
                 start = i + 1;
@@ -806,6 +871,20 @@ impl SourceDetector {
         all_caps: bool,
         known: &[KnownName],
     ) -> Option<Cue> {
+        // A second verb of the subject: `Ulrike Brandt welcomed the plan but warned …`.
+        if verb > 0 && matches!(s[verb - 1].lower().as_str(), "and" | "but") {
+            let subject = self
+                .subject(s, all_caps, known)
+                .filter(|np| np.toks.1 < verb - 1)?;
+            let first = subject.toks.0;
+            return Some(Cue {
+                kind: CueKind::Speech,
+                agent: subject,
+                via: None,
+                first,
+                last: verb,
+            });
+        }
         let (agent, first) = self.left_np(s, verb, all_caps, known)?;
         Some(Cue {
             kind: CueKind::Speech,
@@ -850,14 +929,30 @@ impl SourceDetector {
         // Between commas: an appositive or relative clause after the subject (`Ana Ruiz, a
         // nurse, said`), or the name after a description (`the engineer, Tomás Ferreira, said`).
         if s[end - 1].is_punct(",") {
-            let open = (0..end - 1).rev().take(14).find(|&k| s[k].is_punct(","))?;
+            let open = (0..end - 1).rev().take(24).find(|&k| s[k].is_punct(","))?;
             let inner = &s[open + 1..end - 1];
             if inner.is_empty() || inner.iter().any(|t| matches!(t.kind, TokKind::Quote(_))) {
                 return None;
             }
-            let before = self
+            let mut before = self
                 .np_ending_at(s, open, all_caps, known)
                 .filter(|np| np.kind != NpKind::Pronoun);
+            // Several asides: `Sen. Mark Whitfield, R-Idaho, the top Republican …, said`. The
+            // subject is the first segment when it names a person.
+            for _ in 0..3 {
+                let Some(b) = &before else { break };
+                let Some(comma) = b.toks.0.checked_sub(1).filter(|&c| s[c].is_punct(",")) else {
+                    break;
+                };
+                match self.np_ending_at(s, comma, all_caps, known) {
+                    Some(earlier)
+                        if earlier.kind == NpKind::Name && earlier.role == Role::Person =>
+                    {
+                        before = Some(earlier)
+                    }
+                    _ => break,
+                }
+            }
             let named_inside = self
                 .np_at(s, open + 1, end - 1, all_caps, known)
                 .filter(|np| {
@@ -957,7 +1052,16 @@ impl SourceDetector {
             }
         }
         let np = self.np_at(s, i, s.len(), all_caps, known)?;
-        // A subject is followed by its verb, not by more of a name.
+        // `Berlin’s housing senator, Ulrike Brandt, welcomed …`: the name in commas.
+        let end = np.toks.1;
+        if np.kind != NpKind::Name && s.get(end).is_some_and(|t| t.is_punct(",")) {
+            if let Some(name) = self.np_at(s, end + 1, s.len(), all_caps, known) {
+                let closes = s.get(name.toks.1).is_some_and(|t| t.is_punct(","));
+                if closes && name.kind == NpKind::Name && name.role == Role::Person {
+                    return Some(name);
+                }
+            }
+        }
         Some(np)
     }
 
@@ -997,7 +1101,16 @@ impl SourceDetector {
         let mut i = start;
         let mut definite = false;
         let mut has_det = false;
-        if DETERMINERS.contains(&first_lower.as_str()) && !(first_lower == "senior") {
+        // "Berlin’s housing senator", "Russia's foreign ministry": a possessive is a determiner.
+        let possessive = first.is_cap()
+            && (first.text.ends_with("'s") || first.text.ends_with("’s"))
+            && s.get(start + 1).is_some_and(|n| n.is_word() && !n.is_cap())
+            && start + 1 < limit;
+        if possessive {
+            definite = true;
+            has_det = true;
+            i += 1;
+        } else if DETERMINERS.contains(&first_lower.as_str()) && !(first_lower == "senior") {
             definite = matches!(
                 first_lower.as_str(),
                 "the" | "this" | "that" | "its" | "his" | "her" | "their" | "our"
@@ -1020,6 +1133,20 @@ impl SourceDetector {
             let lower = t.lower();
             if self.speech_verbs.contains_key(lower.as_str()) && !t.is_cap() {
                 break;
+            }
+            // "Ministry of Energy", "Center for Strategic Studies": a lowercase "of" or "for"
+            // between capitalised words is part of an institution's name.
+            let joins_name = matches!(lower.as_str(), "of" | "for")
+                && !t.is_cap()
+                && i > body_start
+                && s[i - 1].is_cap()
+                && s.get(i + 1)
+                    .is_some_and(|n| n.is_cap() && !self.not_names.contains(n.text))
+                && i + 1 < limit
+                && body_has_institution(&s[body_start..i], &self.organisation_heads);
+            if joins_name {
+                i += 1;
+                continue;
             }
             if STOP_WORDS.contains(&lower.as_str())
                 && !(t.is_cap()
@@ -1052,6 +1179,8 @@ impl SourceDetector {
                         | "serving"
                         | "visiting"
                 )
+                // "housing senator", "polling firm": a noun before its head.
+                && !s.get(i + 1).is_some_and(|n| n.is_word() && self.is_head(&n.lower()))
             {
                 break;
             }
@@ -1355,6 +1484,13 @@ impl SourceDetector {
 
 fn is_all_caps_word(w: &str) -> bool {
     w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+}
+
+/// Whether a capitalised phrase names an institution by one of its words ("Lagos State
+/// Ministry").
+fn body_has_institution(toks: &[Tok], heads: &HashSet<&'static str>) -> bool {
+    toks.iter()
+        .any(|t| t.is_cap() && heads.contains(t.lower().as_str()))
 }
 
 /// The words of tokens `from..to`, joined by single spaces.

@@ -9,7 +9,9 @@
 //! - Pronouns join the nearest earlier mention that fits them (he/she: a person; it: an
 //!   institution, outlet or document; they: a group). An unresolved pronoun is dropped.
 
-use crate::detect::sources::{Attribution, KnownName, Np, NpKind, QuoteLink, SourceMention};
+use crate::detect::sources::{
+    Attribution, Gender, KnownName, Np, NpKind, QuoteLink, SourceMention,
+};
 use crate::model::Role;
 use std::collections::HashMap;
 
@@ -74,8 +76,12 @@ pub(crate) fn resolve(
     let persons = PersonNames::new(
         kept.iter()
             .filter(|&&i| nps[i].kind == NpKind::Name && nps[i].role == Role::Person)
-            .map(|&i| nps[i].span.slice(text))
-            .chain(known.iter().map(|k| k.name.as_str())),
+            .map(|&i| (nps[i].span.slice(text), nps[i].span.start, None))
+            .chain(
+                known
+                    .iter()
+                    .map(|k| (k.name.as_str(), k.span.start, k.gender)),
+            ),
     );
     // What earlier mentions introduced, for the ones that refer back.
     let mut by_initials: HashMap<String, String> = HashMap::new();
@@ -87,7 +93,7 @@ pub(crate) fn resolve(
         let resolved = match &np.kind {
             NpKind::Name if np.canonical.is_some() => np.canonical.clone(),
             NpKind::Name if np.role == Role::Person => {
-                let canonical = persons.canonical(written);
+                let canonical = persons.canonical(written, np.span.start);
                 // "North Korean leader Kim Jong-Un": "the North Korean leader" may follow.
                 if let Some(d) = &np.descriptor {
                     let words: Vec<String> = d.split_whitespace().map(str::to_lowercase).collect();
@@ -120,39 +126,62 @@ pub(crate) fn resolve(
                     None
                 };
                 by_head.insert(head.clone(), i);
+                // "The former prime minister" right after "Theresa May said": the person
+                // just named.
+                let just_named = || {
+                    let before = known.partition_point(|k| k.span.end <= np.span.start);
+                    let k = &known[before.checked_sub(1)?];
+                    (*definite && np.role == Role::Person && np.span.start - k.span.end < NEAR / 4)
+                        .then(|| persons.canonical(&k.name, k.span.start))
+                };
                 match earlier {
                     Some(j) => {
                         role[i] = role[j];
                         entity[j].clone()
                     }
-                    None => Some(strip_article(written).to_string()),
+                    None => just_named().or_else(|| Some(strip_article(written).to_string())),
                 }
             }
             NpKind::Pronoun => {
                 let p = written.to_lowercase();
+                let gender = match p.as_str() {
+                    "he" => Some(Gender::Male),
+                    "she" => Some(Gender::Female),
+                    _ => None,
+                };
                 let personal = matches!(p.as_str(), "he" | "she" | "i");
                 let fits = |r: Role| match p.as_str() {
                     "he" | "she" | "i" => r == Role::Person,
                     "it" => matches!(r, Role::Organisation | Role::Outlet | Role::Document),
                     _ => matches!(r, Role::Anonymous | Role::Organisation | Role::Person),
                 };
+                let compatible = |e: &str| {
+                    gender.is_none() || persons.gender_of(e).is_none_or(|g| Some(g) == gender)
+                };
                 // The nearest earlier source that fits, within a few paragraphs.
                 let earlier = kept[..pos]
                     .iter()
                     .rev()
                     .take_while(|&&j| np.span.start.saturating_sub(nps[j].span.end) < NEAR)
-                    .find(|&&j| fits(role[j]) && entity[j].is_some());
+                    .find(|&&j| {
+                        fits(role[j])
+                            && entity[j]
+                                .as_deref()
+                                .is_some_and(|e| role[j] != Role::Person || compatible(e))
+                    });
                 // A person named nearer, even where not a source ("Ana Ruiz runs the clinic.").
                 let before = known.partition_point(|k| k.span.end <= np.span.start);
-                let nearer_name = before
-                    .checked_sub(1)
-                    .map(|k| &known[k])
-                    .filter(|k| personal && np.span.start - k.span.end < NEAR)
-                    .filter(|k| earlier.is_none_or(|&j| k.span.start > nps[j].span.end));
+                let nearer_name = known[..before]
+                    .iter()
+                    .rev()
+                    .take_while(|k| np.span.start - k.span.end < NEAR)
+                    .take_while(|k| earlier.is_none_or(|&j| k.span.start > nps[j].span.end))
+                    .map(|k| persons.canonical(&k.name, k.span.start))
+                    .find(|e| personal && compatible(e));
                 match (nearer_name, earlier) {
-                    (Some(k), _) => {
+                    (Some(e), _) => {
                         role[i] = Role::Person;
-                        Some(persons.canonical(&k.name))
+                        Some(e)
                     }
                     (None, Some(&j)) => {
                         role[i] = role[j];
@@ -193,53 +222,94 @@ pub(crate) fn resolve(
 const NEAR: usize = 3000;
 
 /// The person names of an article, each under its word key, indexed by word so that the
-/// fullest name containing a mention's words is found without scanning them all.
+/// full name a short one stands for is found without scanning them all.
 struct PersonNames<'t> {
-    /// Best written form per key: the one in mixed case.
-    names: Vec<(Vec<String>, &'t str)>,
+    names: Vec<PersonName<'t>>,
     by_word: HashMap<String, Vec<usize>>,
+    by_written: HashMap<String, usize>,
+}
+
+struct PersonName<'t> {
+    words: Vec<String>,
+    /// The written form, in mixed case where the article has one.
+    written: &'t str,
+    /// Byte offsets where it occurs, ascending.
+    at: Vec<usize>,
+    gender: Option<Gender>,
 }
 
 impl<'t> PersonNames<'t> {
-    fn new(written: impl Iterator<Item = &'t str>) -> Self {
+    fn new(items: impl Iterator<Item = (&'t str, usize, Option<Gender>)>) -> Self {
         let mut index: HashMap<Vec<String>, usize> = HashMap::new();
-        let mut names: Vec<(Vec<String>, &'t str)> = Vec::new();
-        for w in written {
+        let mut names: Vec<PersonName<'t>> = Vec::new();
+        for (w, at, gender) in items {
             let words = name_words(w);
-            match index.get(&words) {
-                Some(&k) => {
-                    if !is_mixed_case(names[k].1) && is_mixed_case(w) {
-                        names[k].1 = w;
-                    }
-                }
-                None => {
-                    index.insert(words.clone(), names.len());
-                    names.push((words, w));
-                }
+            let k = *index.entry(words.clone()).or_insert_with(|| {
+                names.push(PersonName {
+                    words,
+                    written: w,
+                    at: Vec::new(),
+                    gender: None,
+                });
+                names.len() - 1
+            });
+            let name = &mut names[k];
+            if !is_mixed_case(name.written) && is_mixed_case(w) {
+                name.written = w;
             }
+            name.at.push(at);
+            name.gender = name.gender.or(gender);
         }
         let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
-        for (k, (words, _)) in names.iter().enumerate() {
-            for w in words {
+        let mut by_written = HashMap::new();
+        for (k, name) in names.iter_mut().enumerate() {
+            name.at.sort_unstable();
+            for w in &name.words {
                 by_word.entry(w.clone()).or_default().push(k);
             }
+            by_written.insert(name.written.to_string(), k);
         }
-        PersonNames { names, by_word }
+        PersonNames {
+            names,
+            by_word,
+            by_written,
+        }
     }
 
-    /// The fullest name containing all of `written`'s words ("Kim" → "Kim Jong-Un").
-    fn canonical(&self, written: &str) -> String {
+    /// The full name that `written`, at byte `at`, stands for: among the names containing all
+    /// its words ("Kim" → "Kim Jong-Un", "Kim Yo-Jong"), the one introduced first before it,
+    /// else the first named after it.
+    fn canonical(&self, written: &str, at: usize) -> String {
         let words = name_words(written);
         let Some(candidates) = words.first().and_then(|w| self.by_word.get(w)) else {
             return written.to_string();
         };
-        candidates
+        let fuller = candidates
             .iter()
             .map(|&k| &self.names[k])
-            .filter(|(w, _)| words.iter().all(|x| w.contains(x)))
-            .max_by_key(|(w, s)| (w.len(), is_mixed_case(s)))
-            .map_or(written, |(_, s)| s)
-            .to_string()
+            .filter(|n| n.words.len() > words.len() && words.iter().all(|x| n.words.contains(x)));
+        // The person introduced first wins ("Kim" is the leader named in the lead, not "his
+        // sister Kim Yo-Jong" named later); names only seen after `at` rank behind.
+        let rank = |n: &PersonName| -> (bool, std::cmp::Reverse<usize>, usize) {
+            let first = n.at.first().copied().unwrap_or(usize::MAX);
+            (first < at, std::cmp::Reverse(first), n.words.len())
+        };
+        match fuller.max_by_key(|n| rank(n)) {
+            Some(n) => n.written.to_string(),
+            None => candidates
+                .iter()
+                .map(|&k| &self.names[k])
+                .find(|n| n.words == words)
+                .map_or(written, |n| n.written)
+                .to_string(),
+        }
+    }
+
+    /// The gender the article gives the person under this canonical name, if any.
+    fn gender_of(&self, canonical: &str) -> Option<Gender> {
+        self.by_written
+            .get(canonical)
+            .and_then(|&k| self.names[k].gender)
     }
 }
 
