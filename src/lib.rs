@@ -6,6 +6,7 @@
 //! Nothing here knows about the browser; the same code runs in the CLI and in WebAssembly.
 
 pub mod detect;
+pub mod edit;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod eval;
 pub mod model;
@@ -32,7 +33,7 @@ pub struct Options {
 /// patterns costs far more than annotating an article.
 pub struct Annotator {
     quotes: detect::quotes::QuoteDetector,
-    dates: detect::dates::DateDetector,
+    pub(crate) dates: detect::dates::DateDetector,
     sources: detect::sources::SourceDetector,
 }
 

@@ -7,7 +7,11 @@
 use serde::{Deserialize, Serialize};
 
 /// A half-open byte range `[start, end)` into the document text, always on char boundaries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// (Serialised as bytes only in the browser's own saved state, next to its text; the export
+/// format counts code points, see `serialise`.)
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -74,7 +78,7 @@ pub enum Origin {
 }
 
 /// The kind-specific part of an annotation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Body {
     Quote {
         /// Id of the source mention that speaks the quote.
@@ -106,7 +110,7 @@ impl Body {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annotation {
     pub id: String,
     pub span: Span,
@@ -129,7 +133,7 @@ pub enum Severity {
 
 /// Something a detector noticed but could not turn into an annotation (an unbalanced quotation
 /// mark, an unresolvable date). Detectors never fail; they report.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub span: Option<Span>,
@@ -154,7 +158,7 @@ impl Diagnostic {
 }
 
 /// The publication date an article's relative dates are resolved against.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicationDate {
     /// As written for export: an ISO date (`2025-02-03`) or timestamp (`2024-05-09T03:58:47Z`).
     pub value: String,
@@ -165,7 +169,7 @@ pub struct PublicationDate {
 }
 
 /// An article with its annotations: what `annotate` returns and what the edit model works on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub text: String,
     pub published: Option<PublicationDate>,

@@ -199,3 +199,83 @@ fn a_megabyte_of_news_and_noise() {
     assert!(doc.annotations.len() > 10_000);
     check_invariants(&doc).unwrap();
 }
+
+/// One step of a random editing session: indices are taken modulo what exists.
+#[derive(Clone, Debug)]
+enum Step {
+    Create(Kind, usize, usize),
+    Delete(usize),
+    Resize(usize, usize, usize),
+    Relabel(usize, Kind),
+    Relink(usize, usize),
+    Undo,
+    Redo,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let kind = prop::sample::select(vec![Kind::Quote, Kind::Source, Kind::Date]);
+    prop_oneof![
+        (kind.clone(), any::<usize>(), 1usize..40).prop_map(|(k, a, l)| Step::Create(k, a, l)),
+        any::<usize>().prop_map(Step::Delete),
+        (any::<usize>(), any::<usize>(), 1usize..40).prop_map(|(i, a, l)| Step::Resize(i, a, l)),
+        (any::<usize>(), kind).prop_map(|(i, k)| Step::Relabel(i, k)),
+        (any::<usize>(), any::<usize>()).prop_map(|(q, s)| Step::Relink(q, s)),
+        Just(Step::Undo),
+        Just(Step::Redo),
+    ]
+}
+
+/// A char-aligned span of about `len` bytes starting near `at`.
+fn span_in(text: &str, at: usize, len: usize) -> newsmark::Span {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(at % (text.len() + 1));
+    newsmark::Span::new(start, floor(start + len).max(start))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Any sequence of edits keeps the invariants, and undoing everything gives back the
+    /// document as annotated.
+    #[test]
+    fn any_editing_session_keeps_the_invariants(text in newsy_text(), steps in prop::collection::vec(step(), 0..30)) {
+        use newsmark::edit::{Edit, Editor};
+        let original = annotate(&text, &Options::default());
+        let mut ed = Editor::new(original.clone());
+        for step in steps {
+            let ids: Vec<String> = ed.doc.annotations.iter().map(|a| a.id.clone()).collect();
+            let pick = |i: usize| ids.get(i % ids.len().max(1)).cloned();
+            let edit = match step {
+                Step::Create(kind, at, len) => Some(Edit::Create { kind, span: span_in(&text, at, len) }),
+                Step::Delete(i) => pick(i).map(|id| Edit::Delete { id }),
+                Step::Resize(i, at, len) => pick(i).map(|id| Edit::Resize { id, span: span_in(&text, at, len) }),
+                Step::Relabel(i, kind) => pick(i).map(|id| Edit::Relabel { id, kind }),
+                Step::Relink(q, s) => {
+                    let quotes: Vec<_> = ed.doc.of_kind(Kind::Quote).map(|a| a.id.clone()).collect();
+                    let sources: Vec<_> = ed.doc.of_kind(Kind::Source).map(|a| a.id.clone()).collect();
+                    quotes.get(q % quotes.len().max(1)).cloned().map(|id| Edit::SetSpeaker {
+                        id,
+                        speaker: sources.get(s % sources.len().max(1)).cloned(),
+                    })
+                }
+                Step::Undo => { ed.undo(); None }
+                Step::Redo => { ed.redo(); None }
+            };
+            if let Some(edit) = edit {
+                let before = ed.clone();
+                if ed.apply(edit).is_err() {
+                    prop_assert_eq!(&ed, &before, "a refused edit changed something");
+                }
+            }
+            prop_assert_eq!(check_invariants(&ed.doc), Ok(()));
+        }
+        while ed.undo() {}
+        prop_assert_eq!(ed.doc, original);
+    }
+}
