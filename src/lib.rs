@@ -5,6 +5,7 @@
 //! → [`normalise`] (TIMEX3 values, entity names) → [`serialise`] (the `newsmark/1` JSON).
 //! Nothing here knows about the browser; the same code runs in the CLI and in WebAssembly.
 
+pub mod app;
 pub mod detect;
 pub mod edit;
 #[cfg(not(target_arch = "wasm32"))]

@@ -1267,7 +1267,10 @@ impl SourceDetector {
             } else {
                 run
             };
-            let institution = if self.places.contains(joined.as_str())
+            let institution = if self.outlet_heads.contains(last_lower.as_str()) && name.len() > 1 {
+                // "the Shetland Herald", "The Daily Post"
+                Some(Role::Outlet)
+            } else if self.places.contains(joined.as_str())
                 || (has_det && self.places.contains(format!("the {joined}").as_str()))
                 || self.organisation_heads.contains(last_lower.as_str())
                 // "the Pentagon", "the White House"
@@ -1276,8 +1279,6 @@ impl SourceDetector {
                 || (name.len() == 1 && is_all_caps_word(&joined) && !all_caps && joined.chars().count() > 1)
             {
                 Some(Role::Organisation)
-            } else if self.outlet_heads.contains(last_lower.as_str()) && name.len() > 1 {
-                Some(Role::Outlet)
             } else {
                 None
             };
@@ -1353,6 +1354,7 @@ impl SourceDetector {
                         && k < s.len()
                         && s[k].is_word()
                         && self.speech_verbs.get(s[k].lower().as_str()) != Some(&true)
+                        && !s[k].text.eq_ignore_ascii_case("as")
                         && k - end_tok < 12
                     {
                         k += 1;
@@ -1395,13 +1397,26 @@ impl SourceDetector {
         for n in (1..=words.len()).rev() {
             let name = words[..n].join(" ");
             if let Some(canonical) = self.outlet_canonical.get(name.as_str()) {
-                let end = start + n;
+                let mut end = start + n;
+                // A broadcaster's regional or language service: "BBC Scotland", "CNN Brasil".
+                let acronym = is_all_caps_word(&name) && n == 1;
+                let mut canonical = canonical.to_string();
+                while acronym
+                    && end < limit.min(s.len())
+                    && end - start < 3
+                    && s[end].is_cap()
+                    && !is_all_caps_word(s[end].text)
+                    && !self.not_names.contains(s[end].text)
+                {
+                    canonical = format!("{canonical} {}", s[end].text);
+                    end += 1;
+                }
                 return Some(Np {
                     toks: (start, end),
                     span: Span::new(from, s[end - 1].span.end),
                     role: Role::Outlet,
                     kind: NpKind::Name,
-                    canonical: Some(canonical.to_string()),
+                    canonical: Some(canonical),
                     descriptor: None,
                 });
             }
