@@ -10,11 +10,14 @@ pub mod detect;
 pub mod edit;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod eval;
+pub mod highlight;
 pub mod model;
 pub mod normalise;
 pub mod offsets;
 pub mod serialise;
 pub mod text;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 use std::sync::OnceLock;
 

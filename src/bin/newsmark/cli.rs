@@ -1,4 +1,4 @@
-//! `newsmark`: the core on the command line, for batch work.
+//! The command line, for batch work (native only).
 //!
 //! `newsmark annotate FILE|-` prints the `newsmark/1` JSON of one article;
 //! `newsmark annotate --jsonl FILE|-` reads one `{"id", "text", "published"?}` object per line
@@ -47,7 +47,7 @@ enum Command {
     },
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Annotate {

@@ -1,0 +1,13 @@
+//! `newsmark`: the core on the command line. See `cli.rs`.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+/// The command line has no meaning in a browser; the web app is `newsmark-web`.
+#[cfg(target_arch = "wasm32")]
+fn main() {}

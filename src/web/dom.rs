@@ -1,0 +1,150 @@
+//! The few things the page asks of the browser: the selection as article offsets, downloads,
+//! the clipboard, storage and files. Everything here is called from handlers and effects,
+//! never from the reducer.
+
+use crate::app::{Saved, STORAGE_KEY};
+use crate::offsets::{OffsetMap, Unit};
+use crate::Span;
+use gloo::storage::LocalStorage;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlElement};
+
+pub fn document() -> web_sys::Document {
+    gloo::utils::document()
+}
+
+/// The user's text selection inside `view`, as byte offsets into the article. The view's text
+/// content is the article text exactly (labels are CSS), so counting the selection's UTF-16
+/// units from the view's start and converting them gives exact offsets.
+pub fn selection_in(view: &Element) -> Option<Span> {
+    let selection = gloo::utils::window().get_selection().ok()??;
+    if selection.is_collapsed() || selection.range_count() == 0 {
+        return None;
+    }
+    let range = selection.get_range_at(0).ok()?;
+    if !view.contains(Some(&range.common_ancestor_container().ok()?)) {
+        return None;
+    }
+    let before = document().create_range().ok()?;
+    before.select_node_contents(view).ok()?;
+    before
+        .set_end(&range.start_container().ok()?, range.start_offset().ok()?)
+        .ok()?;
+    let start16 = before.to_string().length() as usize;
+    before
+        .set_end(&range.end_container().ok()?, range.end_offset().ok()?)
+        .ok()?;
+    let end16 = before.to_string().length() as usize;
+    let text = view.text_content()?;
+    let map = OffsetMap::new(&text);
+    let start = map.convert(start16, Unit::Utf16, Unit::Byte)?;
+    let end = map.convert(end16, Unit::Utf16, Unit::Byte)?;
+    (start < end).then(|| Span::new(start, end))
+}
+
+pub fn clear_selection() {
+    if let Ok(Some(s)) = gloo::utils::window().get_selection() {
+        let _ = s.remove_all_ranges();
+    }
+}
+
+/// Scrolls the first element of an annotation into view.
+pub fn scroll_to(id: &str) {
+    let selector = format!("[data-ann-id=\"{}\"]", id.replace('"', ""));
+    if let Ok(Some(el)) = document().query_selector(&selector) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_behavior(web_sys::ScrollBehavior::Smooth);
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        el.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
+/// Offers `contents` as a file download named `name`.
+pub fn download(name: &str, contents: &str, mime: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let a: web_sys::HtmlAnchorElement = document().create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.style().set_property("display", "none")?;
+    document().body().ok_or("no body")?.append_child(&a)?;
+    a.click();
+    a.remove();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
+
+/// Copies text to the clipboard; the callback learns whether it worked.
+pub fn copy(text: &str, done: impl FnOnce(bool) + 'static) {
+    let clipboard = gloo::utils::window().navigator().clipboard();
+    let promise = clipboard.write_text(text);
+    yew::platform::spawn_local(async move {
+        done(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+    });
+}
+
+/// What storage holds: nothing, a saved state, or something unreadable (kept aside so a
+/// later save cannot overwrite it).
+pub enum Loaded {
+    Nothing,
+    State(Box<Saved>),
+    Unreadable(String),
+    Unavailable,
+}
+
+pub fn load() -> Loaded {
+    let storage = match LocalStorage::raw_opt() {
+        Some(s) => s,
+        None => return Loaded::Unavailable,
+    };
+    match storage.get_item(STORAGE_KEY) {
+        Err(_) => Loaded::Unavailable,
+        Ok(None) => Loaded::Nothing,
+        Ok(Some(json)) => match serde_json::from_str::<Saved>(&json) {
+            Ok(saved) => Loaded::State(Box::new(saved)),
+            Err(e) => {
+                let backup = format!("{STORAGE_KEY}/unreadable");
+                let _ = storage.set_item(&backup, &json);
+                Loaded::Unreadable(format!("{e} (kept under the key {backup:?})"))
+            }
+        },
+    }
+}
+
+pub fn save(saved: &Saved) -> Result<(), String> {
+    let storage = LocalStorage::raw_opt().ok_or("storage is unavailable in this browser")?;
+    let json = serde_json::to_string(saved).map_err(|e| e.to_string())?;
+    storage.set_item(STORAGE_KEY, &json).map_err(|e| {
+        e.as_string()
+            .or_else(|| {
+                e.dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+            })
+            .unwrap_or_else(|| "storage refused the write (full or blocked)".into())
+    })
+}
+
+/// Whether a key event comes from a field where typing is text, not a command.
+pub fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.is_content_editable()
+        })
+}
+
+trait RawOpt {
+    fn raw_opt() -> Option<web_sys::Storage>;
+}
+
+impl RawOpt for LocalStorage {
+    /// `LocalStorage::raw()` throws where storage is blocked; this asks politely.
+    fn raw_opt() -> Option<web_sys::Storage> {
+        gloo::utils::window().local_storage().ok().flatten()
+    }
+}

@@ -1,0 +1,479 @@
+//! The web app: Yew components over [`crate::app`]'s pure reducer.
+//!
+//! One `use_reducer` store. Effects save every change to localStorage (and warn, once, when
+//! the browser refuses); handlers do downloads, the clipboard and files. The reducer never
+//! touches the browser.
+
+pub mod dom;
+pub mod panel;
+pub mod view;
+
+use crate::app::{self, Action, AppState, Level, Notice};
+use crate::edit::End;
+use crate::model::Kind;
+use crate::serialise;
+use gloo::events::EventListener;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
+use yew::prelude::*;
+
+/// The reducer's state as Yew holds it.
+#[derive(Clone, PartialEq)]
+pub struct Store(pub AppState);
+
+impl Reducible for Store {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(Store(app::reduce(&self.0, action)))
+    }
+}
+
+/// The first state: what storage holds, else the sample article.
+fn initial() -> Store {
+    let mut state = AppState::sample();
+    match dom::load() {
+        dom::Loaded::State(saved) => state = app::reduce(&state, Action::Restore(*saved)),
+        dom::Loaded::Nothing => {}
+        dom::Loaded::Unreadable(why) => {
+            state.notice = Some(Notice {
+                level: Level::Warning,
+                text: format!("The saved work could not be read and was set aside: {why}. Showing the sample article."),
+            })
+        }
+        dom::Loaded::Unavailable => {
+            state.notice = Some(Notice {
+                level: Level::Warning,
+                text: "This browser does not let the page save. Keep working, and use Export JSON to keep your work.".into(),
+            })
+        }
+    }
+    Store(state)
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let store = use_reducer(initial);
+    let dispatch = store.dispatcher();
+    let view_ref = use_node_ref();
+    let warned = use_mut_ref(|| false);
+
+    // Save every change, at once. A refusal is said once, and work goes on.
+    {
+        let (store, dispatch, warned) = (store.clone(), dispatch.clone(), warned.clone());
+        use_effect_with(store.0.revision, move |_| {
+            match dom::save(&store.0.saved()) {
+                Ok(()) => *warned.borrow_mut() = false,
+                Err(why) if !*warned.borrow() => {
+                    *warned.borrow_mut() = true;
+                    dispatch.dispatch(Action::Notify(Notice {
+                        level: Level::Warning,
+                        text: format!("Your work could not be saved in this browser ({why}). Keep working; use Export JSON to keep it."),
+                    }));
+                }
+                Err(_) => {}
+            }
+        });
+    }
+
+    // Another tab saving the same store: say so rather than silently overwrite each other.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "storage", move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
+                    return;
+                };
+                if e.key().as_deref() == Some(app::STORAGE_KEY) {
+                    dispatch.dispatch(Action::Notify(Notice {
+                        level: Level::Warning,
+                        text: "This article was changed in another tab. The newest save wins: export your work here before continuing, or reload to take the other tab's version.".into(),
+                    }));
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Keyboard: q/s/d, Delete, Escape, undo/redo, word steps, p to pick a speaker.
+    {
+        let (dispatch, view_ref) = (dispatch.clone(), view_ref.clone());
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                if let Some(action) = key_action(e, &view_ref) {
+                    e.prevent_default();
+                    dispatch.dispatch(action);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let state = &store.0;
+    let doc = Rc::new(state.doc().clone());
+    let linked = Rc::new(state.linked());
+    let selected: Option<AttrValue> = state.selected.clone().map(AttrValue::from);
+    html! {
+        <div class={classes!("app", state.picking_speaker.then_some("picking"))}>
+            <Header state={state.clone()} dispatch={dispatch.clone()} view_ref={view_ref.clone()} />
+            if let Some(n) = &state.notice {
+                <div class={classes!("notice", format!("notice-{:?}", n.level).to_lowercase())} role="status">
+                    <span>{ n.text.clone() }</span>
+                    <button type="button" aria-label="Dismiss" onclick={ { let d = dispatch.clone(); Callback::from(move |_| d.dispatch(Action::DismissNotice)) } }>{"×"}</button>
+                </div>
+            }
+            <main>
+                <section class="source-pane">
+                    <ArticleInput text={AttrValue::from(state.doc().text.clone())} dispatch={dispatch.clone()} />
+                </section>
+                <section class="view-pane">
+                    <view::ReadingView doc={doc.clone()} selected={selected.clone()} linked={linked}
+                        hidden={state.hidden.clone()} view_ref={view_ref} dispatch={dispatch.clone()} />
+                </section>
+                <panel::SidePanel {doc} {selected} dispatch={dispatch.clone()} />
+            </main>
+        </div>
+    }
+}
+
+fn key_action(e: &KeyboardEvent, view_ref: &NodeRef) -> Option<Action> {
+    let key = e.key();
+    let ctrl = e.ctrl_key() || e.meta_key();
+    if dom::typing_in_field(e) {
+        return (key == "Escape").then_some(Action::DismissNotice);
+    }
+    if ctrl {
+        return match key.to_lowercase().as_str() {
+            "z" if e.shift_key() => Some(Action::Redo),
+            "z" => Some(Action::Undo),
+            "y" => Some(Action::Redo),
+            _ => None,
+        };
+    }
+    let selection = view_ref
+        .cast::<web_sys::Element>()
+        .and_then(|v| dom::selection_in(&v));
+    let kind = match key.as_str() {
+        "q" | "Q" => Some(Kind::Quote),
+        "s" | "S" => Some(Kind::Source),
+        "d" | "D" => Some(Kind::Date),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        return Some(match selection {
+            Some(span) => {
+                dom::clear_selection();
+                Action::CreateFromSelection(kind, span)
+            }
+            None => Action::RelabelSelected(kind),
+        });
+    }
+    if selection.is_some() {
+        return None; // let Shift+arrows extend the browser's own selection
+    }
+    match (key.as_str(), e.shift_key(), e.alt_key()) {
+        ("Delete" | "Backspace", _, _) => Some(Action::DeleteSelected),
+        ("Escape", _, _) => Some(Action::Select(None)),
+        ("p" | "P", _, _) => Some(Action::StartPickingSpeaker),
+        ("ArrowRight", true, false) => Some(Action::Step {
+            end: End::End,
+            grow: true,
+        }),
+        ("ArrowLeft", true, false) => Some(Action::Step {
+            end: End::End,
+            grow: false,
+        }),
+        ("ArrowLeft", true, true) => Some(Action::Step {
+            end: End::Start,
+            grow: true,
+        }),
+        ("ArrowRight", true, true) => Some(Action::Step {
+            end: End::Start,
+            grow: false,
+        }),
+        _ => None,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HeaderProps {
+    state: AppState,
+    dispatch: UseReducerDispatcher<Store>,
+    view_ref: NodeRef,
+}
+
+#[function_component(Header)]
+fn header(props: &HeaderProps) -> Html {
+    let state = &props.state;
+    let d = props.dispatch.clone();
+    let send = |action: Action| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(action.clone()))
+    };
+    let import_ref = use_node_ref();
+    let open_ref = use_node_ref();
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+
+    let export = {
+        let state = state.clone();
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| {
+            let json = serialise::to_json(state.doc(), true);
+            if let Err(e) = dom::download(&state.export_name(), &json, "application/json") {
+                d.dispatch(Action::Notify(Notice {
+                    level: Level::Error,
+                    text: format!("The download failed: {e:?}"),
+                }));
+            }
+        })
+    };
+    let copy = {
+        let doc = state.doc().clone();
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| {
+            let d = d.clone();
+            dom::copy(&serialise::to_json(&doc, true), move |ok| {
+                let (level, text) = if ok {
+                    (Level::Info, "The JSON is on the clipboard.")
+                } else {
+                    (
+                        Level::Warning,
+                        "The browser refused the clipboard; use Export JSON instead.",
+                    )
+                };
+                d.dispatch(Action::Notify(Notice {
+                    level,
+                    text: text.into(),
+                }));
+            });
+        })
+    };
+    // Reads the chosen file and turns its text into an action.
+    let read_file = |input: NodeRef, make: fn(String) -> Action| {
+        let (d, reader) = (d.clone(), reader.clone());
+        Callback::from(move |_: Event| {
+            let Some(el) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = el.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            el.set_value("");
+            let d = d.clone();
+            let task =
+                gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| {
+                    match text {
+                        Ok(t) => d.dispatch(make(t)),
+                        Err(e) => d.dispatch(Action::Notify(Notice {
+                            level: Level::Error,
+                            text: format!("The file could not be read as text: {e}"),
+                        })),
+                    }
+                });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    let on_import = read_file(import_ref.clone(), Action::Import);
+    let on_open = read_file(open_ref.clone(), Action::SetText);
+    let click = |r: NodeRef| {
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = r.cast::<HtmlInputElement>() {
+                el.click();
+            }
+        })
+    };
+    // Creation buttons keep the text selection: act on mousedown, before focus moves.
+    let create = |kind: Kind| {
+        let (d, view) = (d.clone(), props.view_ref.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            let span = view
+                .cast::<web_sys::Element>()
+                .and_then(|v| dom::selection_in(&v));
+            d.dispatch(match span {
+                Some(span) => {
+                    dom::clear_selection();
+                    Action::CreateFromSelection(kind, span)
+                }
+                None => Action::RelabelSelected(kind),
+            });
+        })
+    };
+    let toggle = |kind: Kind| {
+        let d = d.clone();
+        Callback::from(move |_: Event| d.dispatch(Action::ToggleKind(kind)))
+    };
+    let on_date = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                d.dispatch(Action::SetPublished(input.value()));
+            }
+        })
+    };
+    let published = state.doc().published.clone();
+    let date_value = published
+        .as_ref()
+        .map(|p| p.date.to_string())
+        .unwrap_or_default();
+    let date_note = match &published {
+        Some(p) if p.span.is_some() => format!("found in the text: {}", p.value),
+        Some(_) => "set by you".to_string(),
+        None => "none found: relative dates stay unresolved".to_string(),
+    };
+    let legend = [
+        (Kind::Quote, "Quotes"),
+        (Kind::Source, "Sources"),
+        (Kind::Date, "Dates"),
+    ];
+    html! {
+        <header>
+            <h1>{"newsmark"}</h1>
+            <div class="toolbar" role="toolbar" aria-label="Edit">
+                <button type="button" onclick={send(Action::Undo)} disabled={!state.editor.can_undo()} title="Ctrl+Z">{"Undo"}</button>
+                <button type="button" onclick={send(Action::Redo)} disabled={!state.editor.can_redo()} title="Ctrl+Shift+Z or Ctrl+Y">{"Redo"}</button>
+                <span class="sep"></span>
+                <button type="button" class="mk mk-quote" onmousedown={create(Kind::Quote)} title="Mark the selected text as a quote (q)">{"Quote"}</button>
+                <button type="button" class="mk mk-source" onmousedown={create(Kind::Source)} title="Mark the selected text as a source (s)">{"Source"}</button>
+                <button type="button" class="mk mk-date" onmousedown={create(Kind::Date)} title="Mark the selected text as a date (d)">{"Date"}</button>
+                <span class="sep"></span>
+                <button type="button" onclick={export}>{"Export JSON"}</button>
+                <button type="button" onclick={copy}>{"Copy JSON"}</button>
+                <button type="button" onclick={click(import_ref.clone())}>{"Import"}</button>
+                <input type="file" accept=".json,application/json" ref={import_ref} onchange={on_import} hidden=true aria-label="Import a newsmark JSON file" />
+                <button type="button" onclick={click(open_ref.clone())}>{"Open .txt"}</button>
+                <input type="file" accept=".txt,text/plain" ref={open_ref} onchange={on_open} hidden=true aria-label="Open a text file" />
+                if state.previous.is_some() {
+                    <button type="button" onclick={send(Action::RestorePrevious)}>{"Restore previous"}</button>
+                }
+            </div>
+            <div class="meta-row">
+                <label for="published">{"Published"}</label>
+                <input type="date" id="published" name="published" value={date_value} onchange={on_date} />
+                <span class="date-note">{ date_note }</span>
+                <span class="legend" aria-label="Legend">
+                    { for legend.iter().map(|(kind, label)| {
+                        let name = view::kind_name(*kind);
+                        let checked = !state.hidden.contains(kind);
+                        html! {
+                            <label class={classes!("key", format!("key-{name}"))}>
+                                <input type="checkbox" name={format!("show-{name}")} {checked} onchange={toggle(*kind)} />
+                                <span class={classes!("swatch", format!("hl-{name}"), "hl", "first")}>{ *label }</span>
+                            </label>
+                        }
+                    }) }
+                </span>
+            </div>
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ArticleInputProps {
+    text: AttrValue,
+    dispatch: UseReducerDispatcher<Store>,
+}
+
+/// The article text: typed, pasted or dropped as a .txt file.
+#[function_component(ArticleInput)]
+fn article_input(props: &ArticleInputProps) -> Html {
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let oninput = {
+        let d = props.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            {
+                d.dispatch(Action::SetText(area.value()));
+            }
+        })
+    };
+    let ondrop = {
+        let d = props.dispatch.clone();
+        Callback::from(move |e: DragEvent| {
+            let Some(file) = e
+                .data_transfer()
+                .and_then(|t| t.files())
+                .and_then(|f| f.get(0))
+            else {
+                return;
+            };
+            e.prevent_default();
+            let d = d.clone();
+            let task =
+                gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| {
+                    match text {
+                        Ok(t) => d.dispatch(Action::SetText(t)),
+                        Err(e) => d.dispatch(Action::Notify(Notice {
+                            level: Level::Error,
+                            text: format!("The file could not be read as text: {e}"),
+                        })),
+                    }
+                });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    html! {
+        <>
+            <label for="article">{"Article text"}</label>
+            <textarea id="article" name="article" value={props.text.clone()} {oninput} {ondrop} {ondragover}
+                spellcheck="false" placeholder="Paste a news article here, or drop a .txt file" />
+        </>
+    }
+}
+
+/// Shows a panic to the user with a way to download the last saved work (which the panic
+/// cannot have overwritten: saving happens after a successful render only).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        gloo::console::error!(format!("newsmark crashed: {info}"));
+        let document = gloo::utils::document();
+        let Ok(banner) = document.create_element("div") else {
+            return;
+        };
+        banner.set_class_name("crash");
+        banner.set_attribute("role", "alert").ok();
+        banner.set_text_content(Some(
+            "newsmark hit an internal error and stopped. Your work up to the last change is saved in this browser. ",
+        ));
+        if let Ok(button) = document.create_element("button") {
+            button.set_text_content(Some("Download your work"));
+            let listener = EventListener::new(&button, "click", |_| {
+                let saved = gloo::utils::window()
+                    .local_storage()
+                    .ok()
+                    .flatten()
+                    .and_then(|s| s.get_item(app::STORAGE_KEY).ok().flatten());
+                if let Some(json) = saved {
+                    let export = serde_json::from_str::<app::Saved>(&json)
+                        .map(|s| serialise::to_json(&s.editor.doc, true))
+                        .unwrap_or(json);
+                    let _ = dom::download(
+                        "newsmark-recovered.newsmark.json",
+                        &export,
+                        "application/json",
+                    );
+                }
+            });
+            listener.forget();
+            banner.append_child(&button).ok();
+        }
+        if let Some(body) = document.body() {
+            body.prepend_with_node_1(&banner).ok();
+        }
+    }));
+}
+
+/// Starts the app in the page's body.
+pub fn start() {
+    install_panic_hook();
+    yew::Renderer::<App>::new().render();
+}

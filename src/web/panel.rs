@@ -1,0 +1,298 @@
+//! The side panel: the selected annotation's editor, then every annotation grouped by kind
+//! with counts, and a chart of quotes per source.
+
+use super::view::kind_name;
+use super::{dom, Store};
+use crate::app::Action;
+use crate::edit::{Edit, End};
+use crate::model::{Annotation, Body, Document, Kind, Origin, Role, TimexType};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PanelProps {
+    pub doc: Rc<Document>,
+    pub selected: Option<AttrValue>,
+    pub dispatch: UseReducerDispatcher<Store>,
+}
+
+fn entity_of(doc: &Document, id: &Option<String>) -> String {
+    match id.as_deref().and_then(|i| doc.get(i)).map(|a| &a.body) {
+        Some(Body::Source { entity, .. }) => entity.clone(),
+        _ => "no speaker".into(),
+    }
+}
+
+fn shorten(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>().trim_end())
+    }
+}
+
+#[function_component(SidePanel)]
+pub fn side_panel(props: &PanelProps) -> Html {
+    let doc = &props.doc;
+    let item = |a: &Annotation, label: Html| {
+        let dispatch = props.dispatch.clone();
+        let id = a.id.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(Action::Select(Some(id.clone())));
+            dom::scroll_to(&id);
+        });
+        let selected = props.selected.as_deref() == Some(a.id.as_str());
+        let class = classes!(
+            "item",
+            format!("item-{}", kind_name(a.kind())),
+            selected.then_some("selected"),
+            (a.origin == Origin::User).then_some("user")
+        );
+        html! { <li key={a.id.clone()}><button type="button" {class} {onclick} data-ann-ref={a.id.clone()}>{label}</button></li> }
+    };
+    let quotes: Vec<Html> = doc
+        .of_kind(Kind::Quote)
+        .map(|a| {
+            let Body::Quote { speaker, .. } = &a.body else {
+                unreachable!()
+            };
+            item(
+                a,
+                html! { <>
+                    <span class="item-text">{ format!("“{}”", shorten(doc.text_of(a), 70)) }</span>
+                    <span class="item-meta">{ entity_of(doc, speaker) }</span>
+                </> },
+            )
+        })
+        .collect();
+    // Sources by entity, with how many quotes each speaks.
+    let counts = super::view::quote_counts(doc);
+    let mut by_entity: BTreeMap<String, (Vec<&Annotation>, usize)> = BTreeMap::new();
+    for a in doc.of_kind(Kind::Source) {
+        if let Body::Source { entity, .. } = &a.body {
+            let e = by_entity.entry(entity.clone()).or_default();
+            e.0.push(a);
+            e.1 += counts.get(&a.id).copied().unwrap_or(0);
+        }
+    }
+    let sources: Vec<Html> = by_entity
+        .iter()
+        .map(|(entity, (mentions, n))| {
+            let first = mentions[0];
+            let role = match &first.body {
+                Body::Source { role, .. } => format!("{role:?}").to_lowercase(),
+                _ => String::new(),
+            };
+            item(first, html! { <>
+                <span class="item-text">{ entity.clone() }</span>
+                <span class="item-meta">{ format!("{role} · {} mention(s) · {n} quote(s)", mentions.len()) }</span>
+            </> })
+        })
+        .collect();
+    let dates: Vec<Html> = doc
+        .of_kind(Kind::Date)
+        .map(|a| {
+            let Body::Date { value, timex_type } = &a.body else { unreachable!() };
+            item(a, html! { <>
+                <span class="item-text">{ shorten(doc.text_of(a), 40) }</span>
+                <span class="item-meta">{ format!("{} · {}", value.as_deref().unwrap_or("no value"), format!("{timex_type:?}").to_uppercase()) }</span>
+            </> })
+        })
+        .collect();
+    let max = by_entity.values().map(|v| v.1).max().unwrap_or(0).max(1);
+    let mut chart: Vec<(&String, usize)> = by_entity
+        .iter()
+        .map(|(e, v)| (e, v.1))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    chart.sort_by_key(|(e, n)| (std::cmp::Reverse(*n), (*e).clone()));
+    html! {
+        <aside class="panel" aria-label="Annotations">
+            <SelectionEditor doc={props.doc.clone()} selected={props.selected.clone()} dispatch={props.dispatch.clone()} />
+            <section class="counts">
+                <span class="count count-quote">{ format!("{} quotes", quotes.len()) }</span>
+                <span class="count count-source">{ format!("{} sources", by_entity.len()) }</span>
+                <span class="count count-date">{ format!("{} dates", dates.len()) }</span>
+            </section>
+            <section class="chart" aria-label="Quotes per source">
+                <h2>{"Quotes per source"}</h2>
+                if chart.is_empty() { <p class="empty">{"No quote has a speaker yet."}</p> }
+                <ul>
+                { for chart.iter().take(12).map(|(e, n)| html! {
+                    <li key={(*e).clone()}>
+                        <span class="bar-label">{ shorten(e, 28) }</span>
+                        <span class="bar" style={format!("width: {}%", 100 * n / max)}></span>
+                        <span class="bar-value">{ n }</span>
+                    </li>
+                }) }
+                </ul>
+            </section>
+            <details open=true><summary>{ format!("Quotes ({})", quotes.len()) }</summary><ul class="list">{ for quotes }</ul></details>
+            <details open=true><summary>{ format!("Sources ({})", by_entity.len()) }</summary><ul class="list">{ for sources }</ul></details>
+            <details open=true><summary>{ format!("Dates ({})", dates.len()) }</summary><ul class="list">{ for dates }</ul></details>
+        </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub doc: Rc<Document>,
+    pub selected: Option<AttrValue>,
+    pub dispatch: UseReducerDispatcher<Store>,
+}
+
+/// The selected annotation: change its kind, resize it, delete it, set a quote's speaker,
+/// a date's value or a source's name.
+#[function_component(SelectionEditor)]
+fn selection_editor(props: &EditorProps) -> Html {
+    let value_ref = use_node_ref();
+    let type_ref = use_node_ref();
+    let entity_ref = use_node_ref();
+    let role_ref = use_node_ref();
+    let Some(a) = props.selected.as_deref().and_then(|id| props.doc.get(id)) else {
+        return html! {
+            <section class="selection empty" aria-label="Selected annotation">
+                <p>{"Select text in the article and press "}<kbd>{"q"}</kbd>{", "}<kbd>{"s"}</kbd>{" or "}<kbd>{"d"}</kbd>
+                {" to mark a quote, source or date; click a highlight to edit it."}</p>
+            </section>
+        };
+    };
+    let d = props.dispatch.clone();
+    let send = move |action: Action| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(action.clone()))
+    };
+    let id = a.id.clone();
+    let doc = &props.doc;
+    let kind = a.kind();
+    let relabel: Html = [Kind::Quote, Kind::Source, Kind::Date]
+        .into_iter()
+        .filter(|k| *k != kind)
+        .map(|k| html! { <button type="button" onclick={send(Action::RelabelSelected(k))}>{ format!("Make it a {}", kind_name(k)) }</button> })
+        .collect();
+    let specific = match &a.body {
+        Body::Quote { speaker, via, .. } => {
+            let d = props.dispatch.clone();
+            let quote = id.clone();
+            let onchange = Callback::from(move |e: Event| {
+                let Some(select) = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                else {
+                    return;
+                };
+                let v = select.value();
+                let speaker = (!v.is_empty()).then_some(v);
+                d.dispatch(Action::Edit(Edit::SetSpeaker {
+                    id: quote.clone(),
+                    speaker,
+                }));
+            });
+            let current = speaker.clone().unwrap_or_default();
+            html! { <>
+                <label for="speaker">{"Speaker"}</label>
+                <select id="speaker" name="speaker" {onchange}>
+                    <option value="" selected={current.is_empty()}>{"— no speaker —"}</option>
+                    { for doc.of_kind(Kind::Source).map(|s| {
+                        let Body::Source { entity, .. } = &s.body else { unreachable!() };
+                        html! { <option value={s.id.clone()} selected={current == s.id}>{ format!("{entity} — “{}” ({})", shorten(doc.text_of(s), 30), s.id) }</option> }
+                    }) }
+                </select>
+                <button type="button" onclick={send(Action::StartPickingSpeaker)} title="Then click a source in the article (p)">{"Pick in text"}</button>
+                if via.is_some() { <p class="meta">{ format!("Relayed by {}", entity_of(doc, via)) }</p> }
+            </> }
+        }
+        Body::Date { timex_type, value } => {
+            let d = props.dispatch.clone();
+            let (vr, tr, date) = (value_ref.clone(), type_ref.clone(), id.clone());
+            let apply = Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                let value = vr
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                let timex_type = match tr.cast::<HtmlSelectElement>().map(|s| s.value()).as_deref()
+                {
+                    Some("TIME") => TimexType::Time,
+                    Some("DURATION") => TimexType::Duration,
+                    Some("SET") => TimexType::Set,
+                    _ => TimexType::Date,
+                };
+                let value = (!value.trim().is_empty()).then_some(value);
+                d.dispatch(Action::Edit(Edit::SetDate {
+                    id: date.clone(),
+                    timex_type,
+                    value,
+                }));
+            });
+            let t = format!("{timex_type:?}").to_uppercase();
+            html! {
+                <form class="date-form" onsubmit={apply} key={format!("{id}-{}", value.clone().unwrap_or_default())}>
+                    <label for="date-type">{"Type"}</label>
+                    <select id="date-type" ref={type_ref.clone()}>
+                        { for ["DATE", "TIME", "DURATION", "SET"].iter().map(|o| html! { <option value={*o} selected={t == *o}>{ *o }</option> }) }
+                    </select>
+                    <label for="date-value">{"Value (TIMEX3)"}</label>
+                    <input id="date-value" name="date-value" ref={value_ref.clone()} value={value.clone().unwrap_or_default()} placeholder="2024-05-09, 2024-W19, P6Y…" />
+                    <button type="submit">{"Set value"}</button>
+                </form>
+            }
+        }
+        Body::Source { entity, role } => {
+            let d = props.dispatch.clone();
+            let (er, rr, source) = (entity_ref.clone(), role_ref.clone(), id.clone());
+            let apply = Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                let entity = er
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                let role = match rr.cast::<HtmlSelectElement>().map(|s| s.value()).as_deref() {
+                    Some("organisation") => Role::Organisation,
+                    Some("outlet") => Role::Outlet,
+                    Some("anonymous") => Role::Anonymous,
+                    Some("document") => Role::Document,
+                    _ => Role::Person,
+                };
+                d.dispatch(Action::Edit(Edit::SetSource {
+                    id: source.clone(),
+                    entity,
+                    role,
+                }));
+            });
+            let r = format!("{role:?}").to_lowercase();
+            html! {
+                <form class="source-form" onsubmit={apply} key={format!("{id}-{entity}-{r}")}>
+                    <label for="entity">{"Name (entity)"}</label>
+                    <input id="entity" name="entity" ref={entity_ref.clone()} value={entity.clone()} />
+                    <label for="role">{"Role"}</label>
+                    <select id="role" ref={role_ref.clone()}>
+                        { for ["person", "organisation", "outlet", "anonymous", "document"].iter().map(|o| html! { <option value={*o} selected={r == *o}>{ *o }</option> }) }
+                    </select>
+                    <button type="submit">{"Set source"}</button>
+                </form>
+            }
+        }
+    };
+    html! {
+        <section class={classes!("selection", format!("sel-{}", kind_name(kind)))} aria-label="Selected annotation">
+            <h2>{ format!("{} {}", kind_name(kind), a.id) }
+                if a.origin == Origin::User { <span class="badge">{"edited"}</span> }</h2>
+            <p class="sel-text">{ shorten(doc.text_of(a), 200) }</p>
+            <div class="row">
+                { relabel }
+                <button type="button" class="danger" onclick={send(Action::DeleteSelected)} title="Delete">{"Delete"}</button>
+            </div>
+            <div class="row" aria-label="Resize">
+                <button type="button" onclick={send(Action::Step { end: End::Start, grow: true })} title="Alt+Shift+←">{"◀ word"}</button>
+                <button type="button" onclick={send(Action::Step { end: End::Start, grow: false })} title="Alt+Shift+→">{"▶ start"}</button>
+                <button type="button" onclick={send(Action::Step { end: End::End, grow: false })} title="Shift+←">{"end ◀"}</button>
+                <button type="button" onclick={send(Action::Step { end: End::End, grow: true })} title="Shift+→">{"word ▶"}</button>
+            </div>
+            { specific }
+        </section>
+    }
+}

@@ -1,0 +1,272 @@
+//! The reading view: the article in paragraphs with nested highlights.
+//!
+//! Each paragraph is a memoised component keyed by its start offset and given only what it
+//! shows (its text, its marks, which of them are selected or linked) plus the reducer's
+//! dispatcher, which never changes; so an edit re-renders the paragraphs it touches and no
+//! others. The gaps between paragraphs are plain text nodes and every label is CSS, so the
+//! view's text content is the article text, character for character.
+
+use super::Store;
+use crate::app::Action;
+use crate::highlight::{nest, Mark, Piece};
+use crate::model::{Body, Document, Kind, Origin, Span};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// A highlight as a paragraph renders it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkView {
+    pub mark: Mark,
+    pub title: String,
+    pub user: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ParagraphProps {
+    /// The paragraph's text.
+    pub text: AttrValue,
+    /// Its byte offset in the article.
+    pub start: usize,
+    pub marks: Rc<Vec<MarkView>>,
+    /// Selected or linked annotations among this paragraph's marks.
+    pub selected: Option<AttrValue>,
+    pub linked: Rc<Vec<String>>,
+    pub dispatch: UseReducerDispatcher<Store>,
+}
+
+#[function_component(Paragraph)]
+pub fn paragraph(props: &ParagraphProps) -> Html {
+    let range = Span::new(props.start, props.start + props.text.len());
+    let marks: Vec<Mark> = props.marks.iter().map(|m| m.mark.clone()).collect();
+    let tree = nest(range, &marks);
+    html! { <span class="para" data-start={props.start.to_string()}>{ render(&tree, props) }</span> }
+}
+
+fn render(pieces: &[Piece], props: &ParagraphProps) -> Html {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(span) => {
+                let local = &props.text[span.start - props.start..span.end - props.start];
+                html! { { local.to_string() } }
+            }
+            Piece::Mark {
+                mark,
+                first,
+                children,
+            } => {
+                let m = &props.marks[*mark];
+                let id = m.mark.id.clone();
+                let kind = kind_name(m.mark.kind);
+                let selected = props.selected.as_deref() == Some(id.as_str());
+                let linked = props.linked.contains(&id);
+                let class = classes!(
+                    "hl",
+                    format!("hl-{kind}"),
+                    first.then_some("first"),
+                    selected.then_some("selected"),
+                    linked.then_some("linked"),
+                    m.user.then_some("user"),
+                );
+                let dispatch = props.dispatch.clone();
+                let hover_id = id.clone();
+                let hover = props.dispatch.clone();
+                let onclick = {
+                    let id = id.clone();
+                    Callback::from(move |e: MouseEvent| {
+                        e.stop_propagation();
+                        // A drag that selects text is not a click on the highlight.
+                        let dragging = gloo::utils::window()
+                            .get_selection()
+                            .ok()
+                            .flatten()
+                            .is_some_and(|s| !s.is_collapsed());
+                        if !dragging {
+                            dispatch.dispatch(Action::Select(Some(id.clone())));
+                        }
+                    })
+                };
+                let onmouseenter = Callback::from(move |_: MouseEvent| {
+                    hover.dispatch(Action::Hover(Some(hover_id.clone())))
+                });
+                let unhover = props.dispatch.clone();
+                let onmouseleave =
+                    Callback::from(move |_: MouseEvent| unhover.dispatch(Action::Hover(None)));
+                html! {
+                    <span {class} data-kind={kind} data-ann-id={id} title={m.title.clone()}
+                        {onclick} {onmouseenter} {onmouseleave}>
+                        { render(children, props) }
+                    </span>
+                }
+            }
+        })
+        .collect()
+}
+
+pub fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Quote => "quote",
+        Kind::Source => "source",
+        Kind::Date => "date",
+    }
+}
+
+/// How many quotes each source mention speaks.
+pub fn quote_counts(doc: &Document) -> std::collections::HashMap<String, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for q in doc.of_kind(Kind::Quote) {
+        if let Body::Quote {
+            speaker: Some(s), ..
+        } = &q.body
+        {
+            *counts.entry(s.clone()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// The tooltip of an annotation: a quote's speaker, a source's entity, a date's value.
+pub fn title_of(
+    doc: &Document,
+    id: &str,
+    counts: &std::collections::HashMap<String, usize>,
+) -> String {
+    let Some(a) = doc.get(id) else {
+        return String::new();
+    };
+    let who = |s: &Option<String>| match s.as_deref().and_then(|s| doc.get(s)).map(|a| &a.body) {
+        Some(Body::Source { entity, .. }) => entity.clone(),
+        _ => "unknown".into(),
+    };
+    let origin = if a.origin == Origin::User {
+        " · edited"
+    } else {
+        ""
+    };
+    match &a.body {
+        Body::Quote { speaker, via, .. } => match via {
+            Some(_) => format!(
+                "Quote · speaker: {} (via {}){origin}",
+                who(speaker),
+                who(via)
+            ),
+            None => format!("Quote · speaker: {}{origin}", who(speaker)),
+        },
+        Body::Source { entity, role } => {
+            let quotes = counts.get(id).copied().unwrap_or(0);
+            format!(
+                "Source · {entity} ({}) · {quotes} quote(s){origin}",
+                format!("{role:?}").to_lowercase()
+            )
+        }
+        Body::Date { timex_type, value } => format!(
+            "Date · {} ({}){origin}",
+            value.as_deref().unwrap_or("no value"),
+            format!("{timex_type:?}").to_uppercase()
+        ),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReadingViewProps {
+    pub doc: Rc<Document>,
+    pub selected: Option<AttrValue>,
+    pub linked: Rc<Vec<String>>,
+    pub hidden: Vec<Kind>,
+    pub view_ref: NodeRef,
+    pub dispatch: UseReducerDispatcher<Store>,
+}
+
+/// One paragraph's share of the document, computed once per document version.
+#[derive(PartialEq)]
+struct Chunk {
+    span: Span,
+    text: AttrValue,
+    marks: Rc<Vec<MarkView>>,
+}
+
+fn chunks(doc: &Document) -> Vec<Chunk> {
+    let layout = crate::text::Layout::new(&doc.text);
+    let counts = quote_counts(doc);
+    let mut out = Vec::with_capacity(layout.paragraphs.len());
+    // Annotations are sorted by start; walk them alongside the paragraphs.
+    let mut first = 0;
+    for para in &layout.paragraphs {
+        while first < doc.annotations.len() && doc.annotations[first].span.end <= para.start {
+            first += 1;
+        }
+        let marks: Vec<MarkView> = doc.annotations[first..]
+            .iter()
+            .take_while(|a| a.span.start < para.end)
+            .filter(|a| a.span.overlaps(para))
+            .map(|a| MarkView {
+                mark: Mark {
+                    id: a.id.clone(),
+                    kind: a.kind(),
+                    span: a.span,
+                },
+                title: title_of(doc, &a.id, &counts),
+                user: a.origin == Origin::User,
+            })
+            .collect();
+        out.push(Chunk {
+            span: *para,
+            text: AttrValue::from(para.slice(&doc.text).to_string()),
+            marks: Rc::new(marks),
+        });
+    }
+    out
+}
+
+#[function_component(ReadingView)]
+pub fn reading_view(props: &ReadingViewProps) -> Html {
+    let chunks = use_memo(props.doc.clone(), |doc| chunks(doc));
+    let text = &props.doc.text;
+    let mut children = Vec::with_capacity(chunks.len() * 2 + 1);
+    let mut pos = 0;
+    for chunk in chunks.iter() {
+        if chunk.span.start > pos {
+            children.push(html! { { text[pos..chunk.span.start].to_string() } });
+        }
+        let ids: Vec<&str> = chunk.marks.iter().map(|m| m.mark.id.as_str()).collect();
+        let selected = props.selected.clone().filter(|s| ids.contains(&s.as_str()));
+        let linked: Vec<String> = props
+            .linked
+            .iter()
+            .filter(|l| ids.contains(&l.as_str()))
+            .cloned()
+            .collect();
+        children.push(html! {
+            <Paragraph key={chunk.span.start} text={chunk.text.clone()} start={chunk.span.start}
+                marks={chunk.marks.clone()} {selected} linked={Rc::new(linked)} dispatch={props.dispatch.clone()} />
+        });
+        pos = chunk.span.end;
+    }
+    if pos < text.len() {
+        children.push(html! { { text[pos..].to_string() } });
+    }
+    let class = classes!(
+        "reading",
+        props
+            .hidden
+            .iter()
+            .map(|k| format!("hide-{}", kind_name(*k)))
+            .collect::<Vec<_>>()
+    );
+    let dispatch = props.dispatch.clone();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        let dragging = gloo::utils::window()
+            .get_selection()
+            .ok()
+            .flatten()
+            .is_some_and(|s| !s.is_collapsed());
+        if !dragging {
+            dispatch.dispatch(Action::Select(None));
+        }
+    });
+    html! {
+        <div {class} ref={props.view_ref.clone()} id="reading" aria-label="Annotated article" tabindex="0" {onclick}>
+            { for children }
+        </div>
+    }
+}
