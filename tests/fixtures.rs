@@ -15,6 +15,7 @@
 //! Only the families a case lists are checked (an empty list means "none expected"). A
 //! failing case prints a line diff of expected against actual; every failure in every file is
 //! reported before the test fails.
+#![cfg(not(target_arch = "wasm32"))]
 
 use newsmark::{annotate, Body, Document, Kind, Options};
 use serde::Deserialize;

@@ -1,5 +1,6 @@
 //! Invariants that hold for any input: no panic, sorted in-bounds char-aligned spans, links
 //! that point at annotations of the right kind, and a lossless export → import → export.
+#![cfg(not(target_arch = "wasm32"))]
 
 use newsmark::serialise::{from_json, to_json};
 use newsmark::{annotate, Body, Document, Kind, Options};

@@ -1,5 +1,6 @@
 //! The `newsmark/1` format: code-point offsets on hard text, and imports that refuse bad
 //! files with a message that says what is wrong.
+#![cfg(not(target_arch = "wasm32"))]
 
 use newsmark::serialise::{from_json, to_json};
 use newsmark::{annotate, Kind, Options};

@@ -99,15 +99,22 @@ pub fn app() -> Html {
     {
         let (dispatch, view_ref) = (dispatch.clone(), view_ref.clone());
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
-                let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
-                    return;
-                };
-                if let Some(action) = key_action(e, &view_ref) {
-                    e.prevent_default();
-                    dispatch.dispatch(action);
-                }
-            });
+            // Not passive: the shortcuts must be able to prevent the browser's own action.
+            let options = gloo::events::EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                options,
+                move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if let Some(action) = key_action(e, &view_ref) {
+                        e.prevent_default();
+                        dispatch.dispatch(action);
+                    }
+                },
+            );
             move || drop(listener)
         });
     }

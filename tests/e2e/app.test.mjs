@@ -1,0 +1,162 @@
+// End to end: the built page (dist/) in headless Chromium, driven as a user would.
+// Run by scripts/test after `trunk build --release`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { serve, launch, selectText, annotations, root } from './harness.mjs';
+
+const reference = await readFile(join(root, '../shared/samples/kcna-victory-day.txt'), 'utf8');
+let server, origin, context, requests, page;
+
+before(async () => {
+  ({ server, origin } = await serve());
+  ({ context, requests } = await launch());
+  page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(origin);
+  await page.waitForSelector('#reading [data-kind="quote"]');
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+});
+
+const viewText = () => page.$eval('#reading', (v) => v.textContent);
+
+test('first visit shows the annotated sample article', async () => {
+  const anns = await annotations(page);
+  const count = (k) => anns.filter((a) => a.kind === k).length;
+  assert.ok(count('quote') >= 5, `quotes: ${count('quote')}`);
+  assert.ok(count('source') >= 5, `sources: ${count('source')}`);
+  assert.ok(count('date') >= 8, `dates: ${count('date')}`);
+  assert.equal(await viewText(), await page.$eval('#article', (t) => t.value), 'the view shows the article text exactly');
+  assert.ok(await page.$('label[for="article"]'));
+  assert.equal(await page.$eval('label[for="article"]', (l) => l.textContent), 'Article text');
+});
+
+test('pasting the reference article annotates it as the CLI does', async () => {
+  await page.fill('#article', reference);
+  await page.waitForFunction((t) => document.getElementById('reading').textContent === t, reference);
+  const anns = await annotations(page);
+  const firm = anns.find((a) => a.text === 'firm support and solidarity');
+  assert.equal(firm.kind, 'quote');
+  assert.match(firm.title, /speaker: Kim Jong-Un/);
+  const thursday = anns.find((a) => a.text === 'Thursday');
+  assert.match(thursday.title, /2024-05-09/);
+  assert.equal(await page.$eval('#published', (i) => i.value), '2024-05-09');
+
+  const download = page.waitForEvent('download');
+  await page.click('text=Export JSON');
+  const file = await (await download).path();
+  const exported = JSON.parse(await readFile(file, 'utf8'));
+  const cli = JSON.parse(execFileSync(join(root, 'target/release/newsmark'), ['annotate', '-'], { input: reference }).toString());
+  assert.deepEqual(exported, cli, 'the page exports what `newsmark annotate` prints');
+  assert.equal((await download).suggestedFilename(), 'kim-jong-un-expresses-firm-support-for-vladimir-putin-in-vic-2024-05-09.newsmark.json');
+});
+
+test('create, relabel, relink, delete, undo and redo by keyboard and mouse', async () => {
+  const before = await annotations(page);
+  await selectText(page, 'Both Moscow and Pyongyang');
+  await page.keyboard.press('s');
+  let anns = await annotations(page);
+  const created = anns.find((a) => a.text === 'Both Moscow and Pyongyang');
+  assert.equal(created?.kind, 'source');
+  assert.ok(created.user, 'a created annotation is marked as edited');
+  assert.equal(anns.length, before.length + 1);
+
+  // Relabel the selected annotation to a date with the keyboard, then back with the button.
+  await page.keyboard.press('d');
+  anns = await annotations(page);
+  assert.equal(anns.find((a) => a.text === 'Both Moscow and Pyongyang').kind, 'date');
+  await page.click('text=Make it a source');
+  anns = await annotations(page);
+  const source = anns.find((a) => a.text === 'Both Moscow and Pyongyang');
+  assert.equal(source.kind, 'source');
+
+  // Relink a quote to the new source from the list.
+  const quote = anns.find((a) => a.text.startsWith('North Korea appears'));
+  await page.click(`#reading [data-ann-id="${quote.id}"]`);
+  await page.selectOption('#speaker', source.id);
+  anns = await annotations(page);
+  assert.match(anns.find((a) => a.id === quote.id).title, /speaker: Both Moscow and Pyongyang/);
+
+  // Two dates on the same words are refused, with a message, and nothing changes.
+  await selectText(page, 'Thursday');
+  await page.keyboard.press('d');
+  assert.match(await page.textContent('.notice'), /already/);
+  assert.equal((await annotations(page)).length, anns.length);
+
+  // Delete the source: the quote loses its speaker; undo brings both back; redo deletes again.
+  await page.click(`#reading [data-ann-id="${source.id}"]`);
+  await page.keyboard.press('Delete');
+  assert.equal((await annotations(page)).find((a) => a.id === source.id), undefined);
+  assert.match((await annotations(page)).find((a) => a.id === quote.id).title, /speaker: unknown/);
+  await page.click('button:text-is("Undo")');
+  assert.ok((await annotations(page)).find((a) => a.id === source.id));
+  assert.match((await annotations(page)).find((a) => a.id === quote.id).title, /speaker: Both Moscow and Pyongyang/);
+  await page.keyboard.press('Control+y');
+  assert.equal((await annotations(page)).find((a) => a.id === source.id), undefined);
+  await page.keyboard.press('Control+z');
+  assert.ok((await annotations(page)).find((a) => a.id === source.id));
+
+  // Grow the selected source by a word with the keyboard.
+  await page.click(`#reading [data-ann-id="${source.id}"]`);
+  await page.keyboard.press('Shift+ArrowRight');
+  assert.equal((await annotations(page)).find((a) => a.id === source.id).text, 'Both Moscow and Pyongyang have');
+});
+
+test('a reload restores the document, the annotations and the undo position', async () => {
+  const before = await annotations(page);
+  await page.reload();
+  await page.waitForSelector('#reading [data-kind="quote"]');
+  assert.equal(await viewText(), reference);
+  assert.deepEqual(await annotations(page), before);
+  assert.equal(await page.isEnabled('button:text-is("Undo")'), true);
+  await page.click('button:text-is("Undo")');
+  assert.equal((await annotations(page)).find((a) => a.text === 'Both Moscow and Pyongyang')?.kind, 'source');
+});
+
+test('a broken import is refused with a message and changes nothing', async () => {
+  const before = await annotations(page);
+  const dir = await mkdtemp(join(tmpdir(), 'newsmark-import-'));
+  const bad = join(dir, 'bad.json');
+  await writeFile(bad, JSON.stringify({ schema: 'newsmark/1', text: 'Kim said so', published: null,
+    annotations: [{ id: 's1', kind: 'source', start: 0, end: 4, text: 'Kim', entity: 'Kim', role: 'person' }] }));
+  await page.setInputFiles('input[type=file][accept^=".json"]', bad);
+  await page.waitForSelector('.notice-error');
+  assert.match(await page.textContent('.notice'), /not the stated text/);
+  assert.deepEqual(await annotations(page), before);
+  const notJson = join(dir, 'not.json');
+  await writeFile(notJson, '{oops');
+  await page.setInputFiles('input[type=file][accept^=".json"]', notJson);
+  await page.waitForFunction(() => /not JSON/.test(document.querySelector('.notice')?.textContent ?? ''));
+  assert.deepEqual(await annotations(page), before);
+});
+
+test('hostile text is shown as text, with exact offsets', async () => {
+  const hostile = 'Alert <script>window.__pwned = 1</script> and <img src=x onerror="window.__pwned=2">\r\n\r\n' +
+    '"Olé 👍🏽 e\u0301 שלום," said Ana Ruiz.\r\n';
+  // Opened from a file, so the CRLFs stay (a text area's value turns them into LFs).
+  const dir = await mkdtemp(join(tmpdir(), 'newsmark-hostile-'));
+  await writeFile(join(dir, 'hostile.txt'), hostile);
+  await page.setInputFiles('input[type=file][accept^=".txt"]', join(dir, 'hostile.txt'));
+  await page.waitForFunction((t) => document.getElementById('reading').textContent === t, hostile);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.$$eval('#reading script, #reading img', (e) => e.length), 0);
+  const download = page.waitForEvent('download');
+  await page.click('text=Export JSON');
+  const exported = JSON.parse(await readFile(await (await download).path(), 'utf8'));
+  const chars = [...hostile];
+  for (const a of exported.annotations) assert.equal(chars.slice(a.start, a.end).join(''), a.text);
+  assert.ok(exported.annotations.some((a) => a.kind === 'quote' && a.text === 'Olé 👍🏽 e\u0301 שלום'));
+});
+
+test('the page requests nothing outside its own origin', () => {
+  const outside = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(outside, []);
+  assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the WebAssembly module was loaded');
+});

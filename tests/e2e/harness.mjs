@@ -1,0 +1,79 @@
+// Shared by the end-to-end tests: a static server for dist/ on a free loopback port, and a
+// headless Debian Chromium driven by playwright-core that records every request the page makes.
+import { createServer } from 'node:http';
+import { readFile, mkdtemp } from 'node:fs/promises';
+import { join, extname, normalize } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+
+export const root = new URL('../..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+const types = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8',
+};
+
+export async function serve() {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const file = join(dist, path === '/' ? 'index.html' : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+export async function launch() {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'newsmark-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    acceptDownloads: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  return { context, requests };
+}
+
+/// Selects `phrase` (its `nth` occurrence) in the reading view, as a user dragging would.
+export async function selectText(page, phrase, nth = 0) {
+  await page.evaluate(([phrase, nth]) => {
+    const view = document.getElementById('reading');
+    view.focus(); // a mouse selection takes the focus out of the text area
+    let at = -1;
+    for (let i = 0; i <= nth; i++) at = view.textContent.indexOf(phrase, at + 1);
+    if (at < 0) throw new Error(`not in the view: ${phrase}`);
+    const walker = document.createTreeWalker(view, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let pos = 0; let started = false;
+    while (walker.nextNode()) {
+      const node = walker.currentNode; const len = node.data.length;
+      if (!started && at < pos + len) { range.setStart(node, at - pos); started = true; }
+      if (started && at + phrase.length <= pos + len) { range.setEnd(node, at + phrase.length - pos); break; }
+      pos += len;
+    }
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }, [phrase, nth]);
+}
+
+export async function annotations(page) {
+  return page.$$eval('#reading [data-ann-id]', (els) => {
+    const seen = new Map();
+    for (const el of els) {
+      const id = el.dataset.annId;
+      seen.set(id, { id, kind: el.dataset.kind, text: (seen.get(id)?.text ?? '') + el.textContent, title: el.title, user: el.classList.contains('user') });
+    }
+    return [...seen.values()];
+  });
+}

@@ -1,0 +1,114 @@
+//! Component tests in a real headless Chromium (wasm-bindgen-test):
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web`.
+#![cfg(target_arch = "wasm32")]
+
+use newsmark::app::{SAMPLE_ARTICLE, STORAGE_KEY};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts a fresh app (no saved state) in its own element.
+async fn mount() -> Element {
+    let storage = gloo::utils::window().local_storage().unwrap().unwrap();
+    storage.remove_item(STORAGE_KEY).unwrap();
+    let document = gloo::utils::document();
+    if let Some(old) = document.get_element_by_id("test-root") {
+        old.remove();
+    }
+    let root = document.create_element("div").unwrap();
+    root.set_id("test-root");
+    gloo::utils::body().append_child(&root).unwrap();
+    yew::Renderer::<newsmark::web::App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+fn view(root: &Element) -> Element {
+    root.query_selector("#reading")
+        .unwrap()
+        .expect("the reading view is rendered")
+}
+
+async fn click(el: &Element) {
+    el.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_sample_renders_with_highlights_and_its_exact_text() {
+    let root = mount().await;
+    assert_eq!(view(&root).text_content().unwrap(), SAMPLE_ARTICLE);
+    for kind in ["quote", "source", "date"] {
+        let found = root
+            .query_selector_all(&format!("[data-kind={kind}][data-ann-id]"))
+            .unwrap()
+            .length();
+        assert!(found >= 5, "{kind}: {found}");
+    }
+    // Every highlight says what it is in its tooltip.
+    let quote = root.query_selector("[data-kind=quote]").unwrap().unwrap();
+    assert!(quote.get_attribute("title").unwrap().starts_with("Quote"));
+}
+
+#[wasm_bindgen_test]
+async fn selecting_a_quote_marks_its_speaker_and_opens_its_editor() {
+    let root = mount().await;
+    let quotes = root.query_selector_all("[data-kind=quote]").unwrap();
+    // The first quote with a speaker.
+    let quote = (0..quotes.length())
+        .map(|i| quotes.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .find(|q| !q.get_attribute("title").unwrap().contains("unknown"))
+        .unwrap();
+    click(&quote).await;
+    assert!(quote.class_list().contains("selected"));
+    assert!(
+        root.query_selector(".hl-source.linked").unwrap().is_some(),
+        "the speaker is marked"
+    );
+    assert!(
+        root.query_selector("#speaker").unwrap().is_some(),
+        "the quote's editor offers a speaker list"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_dom_selection_maps_to_exact_offsets_on_hard_text() {
+    let root = mount().await;
+    // A text area turns CRLF into LF; the end-to-end test opens a CRLF file instead.
+    let text = "👍🏽 e\u{301} שלום\n\n\"Olé,\" said Ana Ruiz.";
+    let area: HtmlTextAreaElement = root
+        .query_selector("#article")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    area.set_value(text);
+    area.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    let v = view(&root);
+    assert_eq!(v.text_content().unwrap(), text);
+    // Select "Ana Ruiz" with a DOM range, as a mouse would.
+    let target = "Ana Ruiz";
+    let walker = gloo::utils::document()
+        .create_tree_walker_with_what_to_show(&v, 4)
+        .unwrap();
+    let range = gloo::utils::document().create_range().unwrap();
+    while let Some(node) = walker.next_node().unwrap() {
+        let data = node.text_content().unwrap();
+        if let Some(at) = data.find(target) {
+            let at16 = data[..at].encode_utf16().count() as u32;
+            range.set_start(&node, at16).unwrap();
+            range
+                .set_end(&node, at16 + target.encode_utf16().count() as u32)
+                .unwrap();
+        }
+    }
+    let selection = gloo::utils::window().get_selection().unwrap().unwrap();
+    selection.remove_all_ranges().unwrap();
+    selection.add_range(&range).unwrap();
+    let span = newsmark::web::dom::selection_in(&v).expect("a selection inside the view");
+    assert_eq!(&text[span.start..span.end], target);
+}
