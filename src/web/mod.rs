@@ -381,6 +381,9 @@ fn header(props: &HeaderProps) -> Html {
     }
 }
 
+/// How long typing must pause before the article is annotated again.
+const TYPING_PAUSE_MS: u32 = 250;
+
 #[derive(Properties, PartialEq)]
 struct ArticleInputProps {
     text: AttrValue,
@@ -391,14 +394,30 @@ struct ArticleInputProps {
 #[function_component(ArticleInput)]
 fn article_input(props: &ArticleInputProps) -> Html {
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let pending = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     let oninput = {
         let d = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(area) = e
+            let Some(area) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-            {
+            else {
+                return;
+            };
+            // A paste or a drop is annotated at once; typing, once the typist pauses, so a
+            // long article is not re-annotated on every key.
+            let at_once = e.input_type().starts_with("insertFrom") || e.input_type().is_empty();
+            let d = d.clone();
+            if at_once {
+                pending.borrow_mut().take();
                 d.dispatch(Action::SetText(area.value()));
+            } else {
+                *pending.borrow_mut() = Some(gloo::timers::callback::Timeout::new(
+                    TYPING_PAUSE_MS,
+                    move || {
+                        d.dispatch(Action::SetText(area.value()));
+                    },
+                ));
             }
         })
     };

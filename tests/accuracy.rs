@@ -1,0 +1,32 @@
+//! A floor under the scores on the project's own gold set (tests/gold), so accuracy never
+//! drops silently. The scores are deterministic; raise the floor when they improve.
+#![cfg(not(target_arch = "wasm32"))]
+
+use newsmark::eval::score_dir;
+use newsmark::Annotator;
+use std::path::Path;
+
+#[test]
+fn gold_set_scores_stay_above_the_floor() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gold");
+    let score = score_dir(&dir, &Annotator::new()).unwrap();
+    println!("{score}");
+    let floors = [
+        ("quote F1 (exact)", score.quotes_strict.f1(), 0.99),
+        ("speaker accuracy", score.speakers.value(), 0.96),
+        ("source F1 (overlap)", score.sources_relaxed.f1(), 0.97),
+        ("source F1 (exact)", score.sources_strict.f1(), 0.89),
+        ("date F1 (overlap)", score.dates_relaxed.f1(), 0.94),
+        ("date value accuracy", score.date_values.value(), 0.97),
+    ];
+    let below: Vec<String> = floors
+        .iter()
+        .filter(|(_, got, floor)| got < floor)
+        .map(|(what, got, floor)| format!("{what}: {got:.3} < {floor}"))
+        .collect();
+    assert!(
+        below.is_empty(),
+        "below the floor:\n{}\n\n{score}",
+        below.join("\n")
+    );
+}
