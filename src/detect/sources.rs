@@ -244,7 +244,6 @@ const DETERMINERS: &[&str] = &[
     "most",
     "various",
     "multiple",
-    "senior",
     "this",
     "that",
 ];
@@ -848,10 +847,9 @@ impl SourceDetector {
         if prev.is_some_and(|p| p.is_punct(","))
             && verb >= 2
             && !matches!(s[verb - 2].kind, TokKind::Quote(_))
+            && self.left_np(s, verb, all_caps, known).is_some()
         {
-            if self.left_np(s, verb, all_caps, known).is_some() {
-                return None;
-            }
+            return None;
         }
         let last = end - 1;
         Some(Cue {
@@ -1110,7 +1108,7 @@ impl SourceDetector {
             definite = true;
             has_det = true;
             i += 1;
-        } else if DETERMINERS.contains(&first_lower.as_str()) && !(first_lower == "senior") {
+        } else if DETERMINERS.contains(&first_lower.as_str()) {
             definite = matches!(
                 first_lower.as_str(),
                 "the" | "this" | "that" | "its" | "his" | "her" | "their" | "our"

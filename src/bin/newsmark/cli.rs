@@ -61,18 +61,33 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("newsmark: {message}");
+            // A closed pipe (`newsmark … | head`) is the reader's choice, not an error.
+            if message != BROKEN_PIPE {
+                eprintln!("newsmark: {message}");
+            }
             ExitCode::FAILURE
         }
     }
 }
 
+const BROKEN_PIPE: &str = "broken pipe";
+
+/// An output error as the message the user sees.
+fn output_error(e: io::Error) -> String {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        BROKEN_PIPE.to_string()
+    } else {
+        format!("cannot write the output: {e}")
+    }
+}
+
 fn evaluate(dir: &std::path::Path, verbose: bool) -> Result<(), String> {
     let score = newsmark::eval::score_dir(dir, &Annotator::new())?;
-    print!("{score}");
+    let mut out = io::stdout().lock();
+    write!(out, "{score}").map_err(output_error)?;
     if verbose {
         for e in &score.errors {
-            println!("  {e}");
+            writeln!(out, "  {e}").map_err(output_error)?;
         }
     }
     Ok(())
@@ -117,8 +132,8 @@ fn annotate(
             format!("{input} is not UTF-8 text (invalid byte at offset {}); convert it first, e.g. with iconv", e.utf8_error().valid_up_to())
         })?;
         let doc = annotator.annotate(&text, &options);
-        writeln!(out, "{}", serialise::to_json(&doc, !compact)).map_err(|e| e.to_string())?;
-        return out.flush().map_err(|e| e.to_string());
+        writeln!(out, "{}", serialise::to_json(&doc, !compact)).map_err(output_error)?;
+        return out.flush().map_err(output_error);
     }
     let mut line = Vec::new();
     let mut number = 0usize;
@@ -135,9 +150,9 @@ fn annotate(
             continue;
         }
         let result = annotate_line(&annotator, &line, &options, number);
-        writeln!(out, "{result}").map_err(|e| e.to_string())?;
+        writeln!(out, "{result}").map_err(output_error)?;
     }
-    out.flush().map_err(|e| e.to_string())
+    out.flush().map_err(output_error)
 }
 
 /// One JSONL record in, one out; errors become `{"id", "error"}` records.
