@@ -12,6 +12,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// How many rows of each kind the panel lists before "Show all".
+const LIST_LIMIT: usize = 200;
+
 #[derive(Properties, PartialEq)]
 pub struct PanelProps {
     pub doc: Rc<Document>,
@@ -53,8 +56,14 @@ pub fn side_panel(props: &PanelProps) -> Html {
         );
         html! { <li key={a.id.clone()}><button type="button" {class} {onclick} data-ann-ref={a.id.clone()}>{label}</button></li> }
     };
+    // Long articles list their first annotations only, until asked for all: thousands of
+    // rows would make every change re-render the panel.
+    let limit = use_state(|| LIST_LIMIT);
+    let n_quotes = doc.of_kind(Kind::Quote).count();
+    let n_dates = doc.of_kind(Kind::Date).count();
     let quotes: Vec<Html> = doc
         .of_kind(Kind::Quote)
+        .take(*limit)
         .map(|a| {
             let Body::Quote { speaker, .. } = &a.body else {
                 unreachable!()
@@ -80,6 +89,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
     }
     let sources: Vec<Html> = by_entity
         .iter()
+        .take(*limit)
         .map(|(entity, (mentions, n))| {
             let first = mentions[0];
             let role = match &first.body {
@@ -94,6 +104,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
         .collect();
     let dates: Vec<Html> = doc
         .of_kind(Kind::Date)
+        .take(*limit)
         .map(|a| {
             let Body::Date { value, timex_type } = &a.body else { unreachable!() };
             item(a, html! { <>
@@ -113,9 +124,9 @@ pub fn side_panel(props: &PanelProps) -> Html {
         <aside class="panel" aria-label="Annotations">
             <SelectionEditor doc={props.doc.clone()} selected={props.selected.clone()} dispatch={props.dispatch.clone()} />
             <section class="counts">
-                <span class="count count-quote">{ format!("{} quotes", quotes.len()) }</span>
+                <span class="count count-quote">{ format!("{n_quotes} quotes") }</span>
                 <span class="count count-source">{ format!("{} sources", by_entity.len()) }</span>
-                <span class="count count-date">{ format!("{} dates", dates.len()) }</span>
+                <span class="count count-date">{ format!("{n_dates} dates") }</span>
             </section>
             <section class="chart" aria-label="Quotes per source">
                 <h2>{"Quotes per source"}</h2>
@@ -130,9 +141,14 @@ pub fn side_panel(props: &PanelProps) -> Html {
                 }) }
                 </ul>
             </section>
-            <details open=true><summary>{ format!("Quotes ({})", quotes.len()) }</summary><ul class="list">{ for quotes }</ul></details>
+            <details open=true><summary>{ format!("Quotes ({n_quotes})") }</summary><ul class="list">{ for quotes }</ul></details>
             <details open=true><summary>{ format!("Sources ({})", by_entity.len()) }</summary><ul class="list">{ for sources }</ul></details>
-            <details open=true><summary>{ format!("Dates ({})", dates.len()) }</summary><ul class="list">{ for dates }</ul></details>
+            <details open=true><summary>{ format!("Dates ({n_dates})") }</summary><ul class="list">{ for dates }</ul></details>
+            if n_quotes.max(n_dates).max(by_entity.len()) > *limit {
+                <button type="button" class="show-all" onclick={ { let limit = limit.clone(); Callback::from(move |_| limit.set(usize::MAX)) } }>
+                    { format!("Show all {} annotations", n_quotes + n_dates + by_entity.len()) }
+                </button>
+            }
         </aside>
     }
 }

@@ -3,7 +3,7 @@
 //! Each paragraph is a memoised component keyed by its start offset and given only what it
 //! shows (its text, its marks, which of them are selected or linked) plus the reducer's
 //! dispatcher, which never changes; so an edit re-renders the paragraphs it touches and no
-//! others. The gaps between paragraphs are plain text nodes and every label is CSS, so the
+//! others. The gaps between paragraphs stay in the DOM (hidden) and every label is CSS, so the
 //! view's text content is the article text, character for character.
 
 use super::Store;
@@ -218,6 +218,13 @@ fn chunks(doc: &Document) -> Vec<Chunk> {
     out
 }
 
+/// The whitespace between paragraphs: kept in the DOM so the view's text is the article's,
+/// but not displayed (paragraphs are blocks with their own spacing, which keeps layout work
+/// local to the paragraph that changed).
+fn gap(text: &str) -> Html {
+    html! { <span class="gap" aria-hidden="true">{ text.to_string() }</span> }
+}
+
 #[function_component(ReadingView)]
 pub fn reading_view(props: &ReadingViewProps) -> Html {
     let chunks = use_memo(props.doc.clone(), |doc| chunks(doc));
@@ -226,7 +233,7 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
     let mut pos = 0;
     for chunk in chunks.iter() {
         if chunk.span.start > pos {
-            children.push(html! { { text[pos..chunk.span.start].to_string() } });
+            children.push(gap(&text[pos..chunk.span.start]));
         }
         let ids: Vec<&str> = chunk.marks.iter().map(|m| m.mark.id.as_str()).collect();
         let selected = props.selected.clone().filter(|s| ids.contains(&s.as_str()));
@@ -243,7 +250,7 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
         pos = chunk.span.end;
     }
     if pos < text.len() {
-        children.push(html! { { text[pos..].to_string() } });
+        children.push(gap(&text[pos..]));
     }
     let class = classes!(
         "reading",
