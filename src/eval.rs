@@ -439,3 +439,388 @@ mod tests {
         assert!(!same_entity("Kim Jong-Un", "Vladimir Putin"));
     }
 }
+
+/// TimeML corpora (TempEval-3): `<TEXT>` with its tags stripped is the article, the `<DCT>`
+/// TIMEX3 is the publication date, and the TIMEX3 elements inside `<TEXT>` are the gold.
+pub mod timeml {
+    use crate::model::{Body, Kind, Span, TimexType};
+    use std::collections::BTreeMap;
+    use std::fmt;
+
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct GoldTimex {
+        pub span: Span,
+        pub timex_type: String,
+        pub value: String,
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct TimemlDoc {
+        pub text: String,
+        pub dct: Option<String>,
+        pub timexes: Vec<GoldTimex>,
+    }
+
+    fn attr(tag: &str, name: &str) -> Option<String> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let end = tag[at..].find('"')? + at;
+        Some(decode(&tag[at..end]))
+    }
+
+    fn decode(s: &str) -> String {
+        if !s.contains('&') {
+            return s.to_string();
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find('&') {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            let Some(semi) = tail.find(';').filter(|&k| k <= 10) else {
+                out.push('&');
+                rest = &tail[1..];
+                continue;
+            };
+            let entity = &tail[1..semi];
+            let ch = match entity {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32),
+                e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            match ch {
+                Some(c) => {
+                    out.push(c);
+                    rest = &tail[semi + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Reads one `.tml` document.
+    pub fn parse(xml: &str) -> Result<TimemlDoc, String> {
+        let dct = xml.find("<DCT>").and_then(|i| {
+            let tag_end = xml[i..].find("</DCT>")? + i;
+            attr(&xml[i..tag_end], "value")
+        });
+        let start = xml.find("<TEXT>").ok_or("no <TEXT> element")? + "<TEXT>".len();
+        let end = xml[start..].find("</TEXT>").ok_or("no </TEXT>")? + start;
+        let body = &xml[start..end];
+        let mut text = String::with_capacity(body.len());
+        let mut timexes = Vec::new();
+        let mut open: Option<(usize, String, String)> = None;
+        let mut rest = body;
+        while let Some(lt) = rest.find('<') {
+            text.push_str(&decode(&rest[..lt]));
+            let gt = rest[lt..].find('>').ok_or("an unclosed tag")? + lt;
+            let tag = &rest[lt..=gt];
+            if tag.starts_with("<TIMEX3") {
+                let t = attr(tag, "type").unwrap_or_default();
+                let v = attr(tag, "value").unwrap_or_default();
+                open = Some((text.len(), t, v));
+            } else if tag.starts_with("</TIMEX3") {
+                if let Some((s, timex_type, value)) = open.take() {
+                    timexes.push(GoldTimex {
+                        span: Span::new(s, text.len()),
+                        timex_type,
+                        value,
+                    });
+                }
+            }
+            rest = &rest[gt + 1..];
+        }
+        text.push_str(&decode(rest));
+        Ok(TimemlDoc { text, dct, timexes })
+    }
+
+    #[derive(Clone, Debug, Default)]
+    pub struct TypeScore {
+        pub gold: usize,
+        pub found: usize,
+        pub value_right: usize,
+    }
+
+    #[derive(Clone, Debug, Default)]
+    pub struct TimemlScore {
+        pub documents: usize,
+        pub gold: usize,
+        pub predicted: usize,
+        pub strict: usize,
+        pub relaxed: usize,
+        pub value_right: usize,
+        pub type_right: usize,
+        pub by_type: BTreeMap<String, TypeScore>,
+        pub errors: Vec<String>,
+    }
+
+    fn f1(matched: usize, predicted: usize, gold: usize) -> f64 {
+        let p = if predicted == 0 {
+            0.0
+        } else {
+            matched as f64 / predicted as f64
+        };
+        let r = if gold == 0 {
+            0.0
+        } else {
+            matched as f64 / gold as f64
+        };
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+
+    impl TimemlScore {
+        pub fn strict_f1(&self) -> f64 {
+            f1(self.strict, self.predicted, self.gold)
+        }
+        pub fn relaxed_f1(&self) -> f64 {
+            f1(self.relaxed, self.predicted, self.gold)
+        }
+        pub fn value_accuracy(&self) -> f64 {
+            if self.relaxed == 0 {
+                0.0
+            } else {
+                self.value_right as f64 / self.relaxed as f64
+            }
+        }
+        /// As TempEval-3 defines it: relaxed F1 × value accuracy.
+        pub fn value_f1(&self) -> f64 {
+            self.relaxed_f1() * self.value_accuracy()
+        }
+        pub fn type_accuracy(&self) -> f64 {
+            if self.relaxed == 0 {
+                0.0
+            } else {
+                self.type_right as f64 / self.relaxed as f64
+            }
+        }
+    }
+
+    impl fmt::Display for TimemlScore {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let p = |m: usize| {
+                if self.predicted == 0 {
+                    0.0
+                } else {
+                    m as f64 / self.predicted as f64
+                }
+            };
+            let r = |m: usize| {
+                if self.gold == 0 {
+                    0.0
+                } else {
+                    m as f64 / self.gold as f64
+                }
+            };
+            writeln!(
+                f,
+                "{} documents, {} gold TIMEX3, {} found",
+                self.documents, self.gold, self.predicted
+            )?;
+            writeln!(f, "{:<22} {:>7} {:>7} {:>7}", "", "P", "R", "F1")?;
+            writeln!(
+                f,
+                "{:<22} {:>7.2} {:>7.2} {:>7.2}",
+                "strict span",
+                100.0 * p(self.strict),
+                100.0 * r(self.strict),
+                100.0 * self.strict_f1()
+            )?;
+            writeln!(
+                f,
+                "{:<22} {:>7.2} {:>7.2} {:>7.2}",
+                "relaxed span",
+                100.0 * p(self.relaxed),
+                100.0 * r(self.relaxed),
+                100.0 * self.relaxed_f1()
+            )?;
+            writeln!(
+                f,
+                "{:<22} {:>7.2}",
+                "value accuracy",
+                100.0 * self.value_accuracy()
+            )?;
+            writeln!(f, "{:<22} {:>7.2}", "value F1", 100.0 * self.value_f1())?;
+            writeln!(
+                f,
+                "{:<22} {:>7.2}",
+                "type accuracy",
+                100.0 * self.type_accuracy()
+            )?;
+            writeln!(f, "by gold type:            gold   found  value right")?;
+            for (t, s) in &self.by_type {
+                writeln!(
+                    f,
+                    "  {t:<20} {:>6} {:>7} {:>12}",
+                    s.gold, s.found, s.value_right
+                )?;
+            }
+            Ok(())
+        }
+    }
+
+    fn type_name(t: TimexType) -> &'static str {
+        match t {
+            TimexType::Date => "DATE",
+            TimexType::Time => "TIME",
+            TimexType::Duration => "DURATION",
+            TimexType::Set => "SET",
+        }
+    }
+
+    /// Scores one document: the core annotates its text with the DCT as publication date.
+    pub fn score(name: &str, doc: &TimemlDoc, annotator: &crate::Annotator) -> TimemlScore {
+        let published = doc
+            .dct
+            .as_deref()
+            .and_then(crate::detect::published::from_caller);
+        let result = annotator.annotate(&doc.text, &crate::Options { published });
+        let predicted: Vec<(Span, &'static str, Option<String>)> = result
+            .of_kind(Kind::Date)
+            .map(|a| match &a.body {
+                Body::Date { timex_type, value } => (a.span, type_name(*timex_type), value.clone()),
+                _ => unreachable!("of_kind(Date)"),
+            })
+            .collect();
+        let mut s = TimemlScore {
+            documents: 1,
+            gold: doc.timexes.len(),
+            predicted: predicted.len(),
+            ..Default::default()
+        };
+        let mut used = vec![false; predicted.len()];
+        for g in &doc.timexes {
+            let entry = s.by_type.entry(g.timex_type.clone()).or_default();
+            entry.gold += 1;
+            // One prediction per gold expression: the exact one, else the first overlapping.
+            let k = predicted
+                .iter()
+                .enumerate()
+                .filter(|(k, p)| !used[*k] && p.0.overlaps(&g.span))
+                .min_by_key(|(_, p)| (p.0 != g.span, p.0.start.abs_diff(g.span.start)))
+                .map(|(k, _)| k);
+            let Some(k) = k else {
+                s.errors.push(format!(
+                    "{name}: missed {:?} ({} {})",
+                    g.span.slice(&doc.text),
+                    g.timex_type,
+                    g.value
+                ));
+                continue;
+            };
+            used[k] = true;
+            let (span, t, value) = &predicted[k];
+            entry.found += 1;
+            s.relaxed += 1;
+            if *span == g.span {
+                s.strict += 1;
+            } else {
+                s.errors.push(format!(
+                    "{name}: span {:?}, gold {:?}",
+                    span.slice(&doc.text),
+                    g.span.slice(&doc.text)
+                ));
+            }
+            if *t == g.timex_type {
+                s.type_right += 1;
+            }
+            if value.as_deref() == Some(g.value.as_str()) {
+                s.value_right += 1;
+                entry.value_right += 1;
+            } else {
+                s.errors.push(format!(
+                    "{name}: value of {:?}: {}, gold {}",
+                    span.slice(&doc.text),
+                    value.as_deref().unwrap_or("null"),
+                    g.value
+                ));
+            }
+        }
+        for (k, p) in predicted.iter().enumerate() {
+            if !used[k] {
+                s.errors.push(format!(
+                    "{name}: false date {:?} ({} {})",
+                    p.0.slice(&doc.text),
+                    p.1,
+                    p.2.as_deref().unwrap_or("null")
+                ));
+            }
+        }
+        s
+    }
+
+    impl TimemlScore {
+        pub fn add(&mut self, o: TimemlScore) {
+            self.documents += o.documents;
+            self.gold += o.gold;
+            self.predicted += o.predicted;
+            self.strict += o.strict;
+            self.relaxed += o.relaxed;
+            self.value_right += o.value_right;
+            self.type_right += o.type_right;
+            for (t, v) in o.by_type {
+                let e = self.by_type.entry(t).or_default();
+                e.gold += v.gold;
+                e.found += v.found;
+                e.value_right += v.value_right;
+            }
+            self.errors.extend(o.errors);
+        }
+    }
+
+    /// Scores every `.tml` file of a directory.
+    pub fn score_dir(
+        dir: &std::path::Path,
+        annotator: &crate::Annotator,
+    ) -> Result<TimemlScore, String> {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "tml"))
+            .collect();
+        files.sort();
+        let mut total = TimemlScore::default();
+        for path in files {
+            let xml = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let doc = parse(&xml).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            total.add(score(&name, &doc, annotator));
+        }
+        Ok(total)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn strips_tags_and_keeps_timex_offsets() {
+            let xml = r#"<TimeML><DCT><TIMEX3 tid="t0" type="DATE" value="2013-03-22">March 22</TIMEX3></DCT>
+<TEXT>It <EVENT eid="e1">ended</EVENT> on <TIMEX3 tid="t1" type="DATE" value="2013-03-19">Tuesday</TIMEX3> &amp; more.</TEXT></TimeML>"#;
+            let doc = parse(xml).unwrap();
+            assert_eq!(doc.text, "It ended on Tuesday & more.");
+            assert_eq!(doc.dct.as_deref(), Some("2013-03-22"));
+            assert_eq!(doc.timexes[0].span.slice(&doc.text), "Tuesday");
+            let s = score("t", &doc, &crate::Annotator::new());
+            assert_eq!((s.strict, s.value_right), (1, 1));
+        }
+    }
+}

@@ -36,10 +36,11 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
-    /// Score the annotator against hand-annotated articles: a directory of NAME.txt plus
-    /// NAME.toml gold files (see tests/gold/README.md). Prints a table of scores.
+    /// Score the annotator against annotated articles and print a table: a directory of
+    /// TimeML .tml files (dates, TempEval-3 metrics), or of NAME.txt plus NAME.toml gold files
+    /// (quotes, speakers, sources, dates; see tests/gold/README.md).
     Eval {
-        /// Directory with the .txt articles and their .toml gold annotations.
+        /// Directory of .tml files, or of .txt articles with their .toml gold annotations.
         dir: std::path::PathBuf,
         /// List every miss, false positive and wrong value.
         #[arg(short, long)]
@@ -82,11 +83,23 @@ fn output_error(e: io::Error) -> String {
 }
 
 fn evaluate(dir: &std::path::Path, verbose: bool) -> Result<(), String> {
-    let score = newsmark::eval::score_dir(dir, &Annotator::new())?;
+    let annotator = Annotator::new();
     let mut out = io::stdout().lock();
-    write!(out, "{score}").map_err(output_error)?;
+    let is_timeml = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok())
+        .any(|e| e.path().extension().is_some_and(|x| x == "tml"));
+    let errors = if is_timeml {
+        let score = newsmark::eval::timeml::score_dir(dir, &annotator)?;
+        write!(out, "{score}").map_err(output_error)?;
+        score.errors
+    } else {
+        let score = newsmark::eval::score_dir(dir, &annotator)?;
+        write!(out, "{score}").map_err(output_error)?;
+        score.errors
+    };
     if verbose {
-        for e in &score.errors {
+        for e in &errors {
             writeln!(out, "  {e}").map_err(output_error)?;
         }
     }
