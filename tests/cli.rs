@@ -1,6 +1,8 @@
 //! The `newsmark` command line, run as a user would run it.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -40,21 +42,11 @@ fn annotates_the_reference_article() {
     assert_eq!(doc["schema"], "newsmark/1");
     assert_eq!(doc["text"], text.as_str(), "the text is kept byte for byte");
     assert_eq!(doc["published"], "2024-05-09T03:58:47Z");
-    let chars: Vec<char> = text.chars().collect();
     let annotations = doc["annotations"].as_array().unwrap();
     for kind in ["quote", "source", "date"] {
         assert!(annotations.iter().any(|a| a["kind"] == kind), "no {kind}");
     }
-    for a in annotations {
-        let (s, e) = (
-            a["start"].as_u64().unwrap() as usize,
-            a["end"].as_u64().unwrap() as usize,
-        );
-        assert_eq!(
-            chars[s..e].iter().collect::<String>(),
-            a["text"].as_str().unwrap()
-        );
-    }
+    common::check_code_point_offsets(&doc).unwrap();
     let first_quote = annotations
         .iter()
         .find(|a| a["text"] == "firm support and solidarity")

@@ -2,6 +2,8 @@
 //! that point at annotations of the right kind, and a lossless export → import → export.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use newsmark::serialise::{from_json, to_json};
 use newsmark::{annotate, Body, Document, Kind, Options};
 use proptest::prelude::*;
@@ -60,20 +62,7 @@ fn check_invariants(doc: &Document) -> Result<(), String> {
     // Exported offsets count code points and select the stated text.
     let json = to_json(doc, false);
     let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
-    let chars: Vec<char> = text.chars().collect();
-    for a in value["annotations"].as_array().unwrap() {
-        let (start, end) = (
-            a["start"].as_u64().unwrap() as usize,
-            a["end"].as_u64().unwrap() as usize,
-        );
-        let selected: String = chars[start..end].iter().collect();
-        if selected != a["text"].as_str().unwrap() {
-            return Err(format!(
-                "code-point offsets of {} select {selected:?}",
-                a["id"]
-            ));
-        }
-    }
+    common::check_code_point_offsets(&value)?;
     let back = from_json(&json).map_err(|e| format!("re-import failed: {e}"))?;
     if to_json(&back, false) != json {
         return Err("export → import → export changed the document".into());

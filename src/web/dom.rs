@@ -42,6 +42,15 @@ pub fn selection_in(view: &Element) -> Option<Span> {
     (start < end).then(|| Span::new(start, end))
 }
 
+/// Whether the user has text selected (a drag, not a click).
+pub fn text_is_selected() -> bool {
+    gloo::utils::window()
+        .get_selection()
+        .ok()
+        .flatten()
+        .is_some_and(|s| !s.is_collapsed())
+}
+
 pub fn clear_selection() {
     if let Ok(Some(s)) = gloo::utils::window().get_selection() {
         let _ = s.remove_all_ranges();

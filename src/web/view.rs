@@ -6,7 +6,7 @@
 //! others. The gaps between paragraphs stay in the DOM (hidden) and every label is CSS, so the
 //! view's text content is the article text, character for character.
 
-use super::Store;
+use super::{dom, Store};
 use crate::app::Action;
 use crate::highlight::{nest, Mark, Piece};
 use crate::model::{Body, Document, Kind, Origin, Span};
@@ -76,12 +76,7 @@ fn render(pieces: &[Piece], props: &ParagraphProps) -> Html {
                     Callback::from(move |e: MouseEvent| {
                         e.stop_propagation();
                         // A drag that selects text is not a click on the highlight.
-                        let dragging = gloo::utils::window()
-                            .get_selection()
-                            .ok()
-                            .flatten()
-                            .is_some_and(|s| !s.is_collapsed());
-                        if !dragging {
+                        if !dom::text_is_selected() {
                             dispatch.dispatch(Action::Select(Some(id.clone())));
                         }
                     })
@@ -262,12 +257,7 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
     );
     let dispatch = props.dispatch.clone();
     let onclick = Callback::from(move |_: MouseEvent| {
-        let dragging = gloo::utils::window()
-            .get_selection()
-            .ok()
-            .flatten()
-            .is_some_and(|s| !s.is_collapsed());
-        if !dragging {
+        if !dom::text_is_selected() {
             dispatch.dispatch(Action::Select(None));
         }
     });
