@@ -1,6 +1,7 @@
 //! Scoring the core against hand-annotated articles (`tests/gold/`).
 //!
-//! A gold file lists, per family and in text order, one line per annotation:
+//! Gold comes as an expected `newsmark/1` document (`NAME.json` beside `NAME.txt`) or as a
+//! gold file (`NAME.toml`) that lists, per family and in text order, one line per annotation:
 //! quotes `text | speaker entity [| via entity]`, sources `text | role | entity`, dates
 //! `text | TYPE | value`. Gold carries no offsets, so predictions are matched to gold by
 //! aligning the two sequences (a longest common subsequence) on their text: exactly for the
@@ -22,11 +23,58 @@ pub struct Gold {
     pub sources: Vec<String>,
     #[serde(default)]
     pub dates: Vec<String>,
+    /// A publication date the annotator is to be given (not found in the text).
+    #[serde(skip)]
+    pub given_published: Option<String>,
 }
 
 impl Gold {
     pub fn parse(toml_text: &str) -> Result<Gold, String> {
         toml::from_str(toml_text).map_err(|e| e.to_string())
+    }
+
+    /// Gold given as an expected `newsmark/1` document (what the page exports after a person
+    /// corrected it), for the article `text`.
+    pub fn from_newsmark(json: &str, text: &str) -> Result<Gold, String> {
+        let doc = crate::serialise::from_json(json).map_err(|e| e.to_string())?;
+        if doc.text != text {
+            return Err("its \"text\" is not the article beside it".into());
+        }
+        let entity =
+            |id: &Option<String>| match id.as_deref().and_then(|i| doc.get(i)).map(|a| &a.body) {
+                Some(Body::Source { entity, .. }) => entity.clone(),
+                _ => "-".into(),
+            };
+        let mut gold = Gold {
+            given_published: doc
+                .published
+                .as_ref()
+                .filter(|p| p.span.is_none())
+                .map(|p| p.value.clone()),
+            published: doc.published.as_ref().map(|p| p.value.clone()),
+            quotes: vec![],
+            sources: vec![],
+            dates: vec![],
+        };
+        for a in &doc.annotations {
+            let words = doc.text_of(a);
+            match &a.body {
+                Body::Quote { speaker, via, .. } => gold.quotes.push(match via {
+                    Some(_) => format!("{words} | {} | via {}", entity(speaker), entity(via)),
+                    None => format!("{words} | {}", entity(speaker)),
+                }),
+                Body::Source { entity, role } => gold.sources.push(format!(
+                    "{words} | {} | {entity}",
+                    format!("{role:?}").to_lowercase()
+                )),
+                Body::Date { timex_type, value } => gold.dates.push(format!(
+                    "{words} | {} | {}",
+                    format!("{timex_type:?}").to_uppercase(),
+                    value.as_deref().unwrap_or("null")
+                )),
+            }
+        }
+        Ok(gold)
     }
 }
 
@@ -348,12 +396,13 @@ pub fn score_dir(dir: &std::path::Path, annotator: &crate::Annotator) -> Result<
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut texts: Vec<std::path::PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt") && p.with_extension("toml").exists())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .filter(|p| p.with_extension("json").exists() || p.with_extension("toml").exists())
         .collect();
     texts.sort();
     if texts.is_empty() {
         return Err(format!(
-            "no NAME.txt with a NAME.toml beside it in {}",
+            "no NAME.txt with a NAME.json or NAME.toml beside it in {}",
             dir.display()
         ));
     }
@@ -363,10 +412,23 @@ pub fn score_dir(dir: &std::path::Path, annotator: &crate::Annotator) -> Result<
             std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
         };
         let text = read(&path)?;
-        let gold_path = path.with_extension("toml");
-        let gold =
-            Gold::parse(&read(&gold_path)?).map_err(|e| format!("{}: {e}", gold_path.display()))?;
-        let doc = annotator.annotate(&text, &crate::Options::default());
+        // NAME.json (an expected newsmark/1 document) wins over NAME.toml (gold lines).
+        let json_path = path.with_extension("json");
+        let (gold_path, gold) = if json_path.exists() {
+            (
+                json_path.clone(),
+                Gold::from_newsmark(&read(&json_path)?, &text),
+            )
+        } else {
+            let toml_path = path.with_extension("toml");
+            (toml_path.clone(), Gold::parse(&read(&toml_path)?))
+        };
+        let gold = gold.map_err(|e| format!("{}: {e}", gold_path.display()))?;
+        let published = gold
+            .given_published
+            .as_deref()
+            .and_then(crate::detect::published::from_caller);
+        let doc = annotator.annotate(&text, &crate::Options { published });
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -429,6 +491,32 @@ mod tests {
             }
             .f1(),
             0.0
+        );
+    }
+
+    #[test]
+    fn an_expected_newsmark_document_is_gold_too() {
+        let text = "\"We won,\" Kim said on Tuesday.";
+        let doc = crate::annotate(
+            text,
+            &crate::Options {
+                published: crate::detect::published::from_caller("2024-05-09"),
+            },
+        );
+        let gold = Gold::from_newsmark(&crate::serialise::to_json(&doc, false), text).unwrap();
+        assert_eq!(gold.quotes, vec!["We won | Kim"]);
+        assert_eq!(gold.dates, vec!["Tuesday | DATE | 2024-05-07"]);
+        let s = score("t", &doc, &gold);
+        assert_eq!(
+            (
+                s.quotes_strict.f1(),
+                s.speakers.value(),
+                s.dates_strict.f1()
+            ),
+            (1.0, 1.0, 1.0)
+        );
+        assert!(
+            Gold::from_newsmark(&crate::serialise::to_json(&doc, false), "other text").is_err()
         );
     }
 
