@@ -2282,7 +2282,9 @@ fn cue(prev: Option<&str>, word: &str, next: Option<&str>) -> Option<Tense> {
         "is" | "are" | "am" => return Some(Tense::Present),
         // Reported future ("said the ferries would return by 15 October"): ahead of the
         // report, which may itself be past, so no direction; "would have" is a past.
-        "would" if !next.is_some_and(|n| n.eq_ignore_ascii_case("have")) => return Some(Tense::Unmarked),
+        "would" if !next.is_some_and(|n| n.eq_ignore_ascii_case("have")) => {
+            return Some(Tense::Unmarked)
+        }
         _ => {}
     }
     if w.len() > 3 && w.ends_with("'ll") {

@@ -110,6 +110,12 @@ pub const SPEECH_VERBS: &[(&str, bool)] = &[
     ("briefed", false),
     ("threatened", false),
     ("hinted", true),
+    // "a decision Pryce called “a bad day for ambitious clubs”"
+    ("called", false),
+    ("calls", false),
+    ("described", false),
+    ("dubbed", false),
+    ("termed", false),
     ("signalled", false),
     ("signaled", false),
 ];

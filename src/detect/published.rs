@@ -18,7 +18,7 @@ use regex::{Captures, Regex};
 use std::sync::OnceLock;
 
 /// A date with a year, with the named groups [`date_from`] reads.
-const DATE: &str = r"(?:(?P<iso>(?P<iy>[0-9]{4})-(?P<im>[0-9]{2})-(?P<id>[0-9]{2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)(?-u:\b)|(?P<dd>[0-9]{1,2})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<dm>(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\.?,?[ \t]+(?P<dy>[0-9]{4})(?-u:\b)|(?P<mm>(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\.?[ \t]+(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?[ \t]+(?P<my>[0-9]{4})(?-u:\b))";
+const DATE: &str = r"(?:(?P<iso>(?P<iy>[0-9]{4})-(?P<im>[0-9]{2})-(?P<id>[0-9]{2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)(?-u:\b)|(?P<dd>[0-9]{1,2})(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?P<dm>(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\.?,?[ \t]+(?P<dy>[0-9]{4})(?-u:\b)|(?P<mm>(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\.?[ \t]+(?P<md>[0-9]{1,2})(?:st|nd|rd|th)?,?[ \t]+(?P<my>[0-9]{4})(?-u:\b)|(?P<ed>[0-9]{1,2})\.(?P<em>[0-9]{1,2})\.(?P<ey>[0-9]{4})(?-u:\b))";
 
 const WEEKDAY: &str = r"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+";
 
@@ -37,7 +37,7 @@ fn patterns() -> &'static Patterns {
     PATTERNS.get_or_init(|| Patterns {
         date: Regex::new(DATE).expect("date pattern"),
         label: Regex::new(
-            r"(?im)(?:^|[|·•][ \t]*)[ \t>*•-]*(?P<label>first published|published|posted|date published|publication date|released|last updated|updated|last modified|modified)(?-u:\b)(?:[ \t]+on)?[ \t]*:?",
+            r"(?im)(?:^|[|·•][ \t]*)[ \t>*•-]*(?P<label>first published|published|posted|date published|publication date|released|last updated|updated|last modified|modified|date[ \t]*:)(?-u:\b)?(?:[ \t]+on)?[ \t]*:?",
         )
         .expect("label pattern"),
         dateline: Regex::new(&format!(
@@ -49,7 +49,7 @@ fn patterns() -> &'static Patterns {
         ))
         .expect("byline pattern"),
         timestamp: Regex::new(
-            r"(?-u:\b)[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?",
+            r"(?-u:\b)[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?",
         )
         .expect("timestamp pattern"),
         date_line: Regex::new(&format!(
@@ -84,7 +84,8 @@ pub fn find(text: &str) -> Option<PublicationDate> {
             p.timestamp.find_iter(text).find_map(|m| {
                 let date = parse_iso(m.as_str()).filter(plausible)?;
                 Some(PublicationDate {
-                    value: m.as_str().to_string(),
+                    // "2025-03-05 16:20:31" as written, in ISO 8601's own form.
+                    value: m.as_str().replacen(' ', "T", 1),
                     date,
                     span: Some(Span::new(m.start(), m.end())),
                 })
@@ -95,7 +96,29 @@ pub fn find(text: &str) -> Option<PublicationDate> {
                 .captures_iter(text)
                 .find_map(|c| date_from(&c, 0))
         })
+        .or_else(|| near_the_top(text, p))
         .or_else(|| from_labels(text, p, |l| !published_label(l)))
+}
+
+/// A full date in one of the first short lines, where sites put it
+/// ("PRESS RELEASE – 8 July 2025, 07:00 CEST"): the last resort before "Updated".
+fn near_the_top(text: &str, p: &Patterns) -> Option<PublicationDate> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n').take(8) {
+        let trimmed = line.trim();
+        // A header line, not a sentence: short, and not ending like one.
+        let header = !trimmed.is_empty()
+            && trimmed.chars().count() <= 90
+            && !trimmed.ends_with(['.', '!', '?', '"', '”', '’', '\''])
+            && line.ends_with('\n');
+        if header {
+            if let Some(d) = p.date.captures(line).and_then(|c| date_from(&c, offset)) {
+                return Some(d);
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// The first labelled date whose label passes `wanted`: the date must follow the label on
@@ -136,6 +159,21 @@ fn date_from(c: &Captures, offset: usize) -> Option<PublicationDate> {
             value: iso.as_str().to_string(),
             date,
             span: span(iso),
+        });
+    }
+    // 14.05.2024: with dots, day first (European), never ambiguous.
+    if let Some(ed) = c.name("ed") {
+        let date = NaiveDate::from_ymd_opt(
+            c.name("ey")?.as_str().parse().ok()?,
+            c.name("em")?.as_str().parse().ok()?,
+            ed.as_str().parse().ok()?,
+        )
+        .filter(plausible)?;
+        let end = c.name("ey")?.end();
+        return Some(PublicationDate {
+            value: date.format("%Y-%m-%d").to_string(),
+            date,
+            span: Some(Span::new(offset + ed.start(), offset + end)),
         });
     }
     let (d, m, y, whole) = if let Some(dd) = c.name("dd") {

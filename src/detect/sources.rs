@@ -358,6 +358,12 @@ const ANONYMOUS_POSTMODIFIERS: &[&str] = &[
     "requesting",
 ];
 
+/// Prepositions that make the noun phrase after them an adverbial ("In Bern, …").
+const PREPOSITION_WORDS: &[&str] = &[
+    "in", "at", "on", "from", "for", "of", "with", "by", "near", "outside", "inside", "across",
+    "after", "before", "during", "since", "to", "into",
+];
+
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i"];
 
 const ABBREVIATIONS: &[&str] = &[
@@ -531,7 +537,11 @@ impl SourceDetector {
                 if name.is_empty() || (name.len() < 2 && !preceded_by_title) {
                     continue;
                 }
-                let written: Vec<&str> = name.iter().map(|t| t.text).collect();
+                // "Corvane Semiconductor's chief executive": the possessive is not the name.
+                let written: Vec<&str> = name
+                    .iter()
+                    .map(|t| t.text.trim_end_matches("'s").trim_end_matches("’s"))
+                    .collect();
                 let joined = written.join(" ");
                 let last = name[name.len() - 1].lower();
                 if self.places.contains(joined.as_str())
@@ -558,6 +568,30 @@ impl SourceDetector {
                 });
             }
         }
+        // A surname alone ("Lindqvist, speaking briefly, …") is a mention of the full name:
+        // it is the nearer antecedent for a following "he said".
+        let surnames: HashMap<String, usize> = names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.name.contains(' '))
+            .filter_map(|(k, n)| Some((n.name.rsplit(' ').next()?.to_string(), k)))
+            .collect();
+        let mut more = Vec::new();
+        for para in &layout.paragraphs {
+            for t in self.tokenize(text, *para, quotes, dates) {
+                if let Some(&k) = t.is_cap().then(|| surnames.get(t.text)).flatten() {
+                    if !names.iter().any(|n| n.span.overlaps(&t.span)) {
+                        more.push(KnownName {
+                            span: t.span,
+                            name: names[k].name.clone(),
+                            gender: names[k].gender,
+                        });
+                    }
+                }
+            }
+        }
+        names.extend(more);
+        names.sort_by_key(|n| n.span.start);
         names
     }
 
@@ -943,8 +977,14 @@ impl SourceDetector {
                     break;
                 };
                 match self.np_ending_at(s, comma, all_caps, known) {
+                    // Not "In Bucharest, Ioana Marin, whose son …, wrote": a place after a
+                    // preposition is an adverbial, not the subject.
                     Some(earlier)
-                        if earlier.kind == NpKind::Name && earlier.role == Role::Person =>
+                        if earlier.kind == NpKind::Name
+                            && earlier.role == Role::Person
+                            && !earlier.toks.0.checked_sub(1).is_some_and(|p| {
+                                s[p].is_word() && PREPOSITION_WORDS.contains(&s[p].lower().as_str())
+                            }) =>
                     {
                         before = Some(earlier)
                     }
@@ -1196,10 +1236,15 @@ impl SourceDetector {
         {
             let rest = &body[k + 1..];
             if let Some(next_cap) = rest.iter().position(|&j| s[j].is_cap()) {
-                if !rest[..next_cap]
-                    .iter()
-                    .all(|&j| self.titles.contains(s[j].lower().as_str()))
-                {
+                let joins = |j: usize| {
+                    let lower = s[j].lower();
+                    self.titles.contains(lower.as_str())
+                        || matches!(lower.as_str(), "of" | "for")
+                        // "Murmansk region's deputy governor Yelena Sorokina"
+                        || lower.ends_with("'s")
+                        || lower.ends_with("’s")
+                };
+                if !rest[..next_cap].iter().all(|&j| joins(j)) {
                     body.truncate(k + 1);
                 }
             }
@@ -1302,6 +1347,18 @@ impl SourceDetector {
                     let span = Span::new(s[name[0]].span.start, run.end);
                     let descriptor = (span.start > s[body[0]].span.start)
                         .then(|| text_between(s, body[0], name[0]));
+                    // "Ruth Baumgartner of the passengers’ group Bahn für Alle warned": the
+                    // affiliation belongs to the phrase, not to the name's span.
+                    if s.get(end_tok)
+                        .is_some_and(|t| matches!(t.lower().as_str(), "of" | "from" | "at"))
+                        && end_tok + 1 < limit
+                    {
+                        if let Some(pp) = self.np_at(s, end_tok + 1, limit, all_caps, known) {
+                            if pp.kind != NpKind::Pronoun {
+                                end_tok = pp.toks.1;
+                            }
+                        }
+                    }
                     Np {
                         toks: (start, end_tok),
                         span,
