@@ -15,7 +15,7 @@
 
 use crate::detect::lexicon::OUTLETS;
 use crate::model::{
-    Annotation, Body, Document, Kind, Origin, PublicationDate, Role, Span, TimexType,
+    strip_article, Annotation, Body, Document, Kind, Origin, PublicationDate, Role, Span, TimexType,
 };
 use crate::normalise::timex;
 use serde::{Deserialize, Serialize};
@@ -210,7 +210,7 @@ fn plan(doc: &Document, edit: Edit) -> Result<(Change, Option<String>), EditErro
         Edit::Relabel { id, kind } => {
             let a = get(doc, &id)?;
             if a.kind() == kind {
-                return refuse(format!("{id} is already a {kind:?}").to_lowercase());
+                return refuse(format!("{id} is already a {}", kind.name()));
             }
             check_overlap(doc, kind, a.span, Some(&id))?;
             // A new kind means a new id, so links can never point at the wrong kind.
@@ -398,7 +398,7 @@ fn check_overlap(
         if o == span {
             return refuse(format!(
                 "these words are already {} {}",
-                article(kind),
+                kind.name(),
                 other.id
             ));
         }
@@ -406,22 +406,14 @@ fn check_overlap(
         if o.overlaps(&span) && !(kind == Kind::Quote && nested) {
             return refuse(format!(
                 "this would overlap {} {} ({:?}); two {}s cannot share words",
-                article(kind),
+                kind.name(),
                 other.id,
                 doc.text_of(other),
-                format!("{kind:?}").to_lowercase()
+                kind.name()
             ));
         }
     }
     Ok(())
-}
-
-fn article(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Quote => "quote",
-        Kind::Source => "source",
-        Kind::Date => "date",
-    }
 }
 
 /// The next free id of a kind: q7 after q6, never reusing one (undo may bring it back).
@@ -483,13 +475,6 @@ fn new_body(doc: &Document, kind: Kind, span: Span) -> Body {
             }
         }
     }
-}
-
-fn strip_article(s: &str) -> &str {
-    ["the ", "The ", "a ", "A ", "an ", "An "]
-        .iter()
-        .find_map(|a| s.strip_prefix(a))
-        .unwrap_or(s)
 }
 
 /// Which end of a span a word step moves.

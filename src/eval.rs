@@ -63,13 +63,12 @@ impl Gold {
                     Some(_) => format!("{words} | {} | via {}", entity(speaker), entity(via)),
                     None => format!("{words} | {}", entity(speaker)),
                 }),
-                Body::Source { entity, role } => gold.sources.push(format!(
-                    "{words} | {} | {entity}",
-                    format!("{role:?}").to_lowercase()
-                )),
+                Body::Source { entity, role } => gold
+                    .sources
+                    .push(format!("{words} | {} | {entity}", role.name())),
                 Body::Date { timex_type, value } => gold.dates.push(format!(
                     "{words} | {} | {}",
-                    format!("{timex_type:?}").to_uppercase(),
+                    timex_type.name(),
                     value.as_deref().unwrap_or("null")
                 )),
             }
@@ -533,7 +532,7 @@ mod tests {
 /// TimeML corpora (TempEval-3): `<TEXT>` with its tags stripped is the article, the `<DCT>`
 /// TIMEX3 is the publication date, and the TIMEX3 elements inside `<TEXT>` are the gold.
 pub mod timeml {
-    use crate::model::{Body, Kind, Span, TimexType};
+    use crate::model::{Body, Kind, Span};
     use std::collections::BTreeMap;
     use std::fmt;
 
@@ -763,15 +762,6 @@ pub mod timeml {
         }
     }
 
-    fn type_name(t: TimexType) -> &'static str {
-        match t {
-            TimexType::Date => "DATE",
-            TimexType::Time => "TIME",
-            TimexType::Duration => "DURATION",
-            TimexType::Set => "SET",
-        }
-    }
-
     /// Scores one document: the core annotates its text with the DCT as publication date.
     pub fn score(name: &str, doc: &TimemlDoc, annotator: &crate::Annotator) -> TimemlScore {
         let published = doc
@@ -782,7 +772,7 @@ pub mod timeml {
         let predicted: Vec<(Span, &'static str, Option<String>)> = result
             .of_kind(Kind::Date)
             .map(|a| match &a.body {
-                Body::Date { timex_type, value } => (a.span, type_name(*timex_type), value.clone()),
+                Body::Date { timex_type, value } => (a.span, timex_type.name(), value.clone()),
                 _ => unreachable!("of_kind(Date)"),
             })
             .collect();

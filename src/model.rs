@@ -39,6 +39,14 @@ impl Span {
     }
 }
 
+/// A phrase without its leading article: "the ministry" → "ministry".
+pub fn strip_article(text: &str) -> &str {
+    ["the ", "The ", "a ", "A ", "an ", "An "]
+        .iter()
+        .find_map(|a| text.strip_prefix(a))
+        .unwrap_or(text)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -98,6 +106,42 @@ pub enum Body {
         /// TIMEX3 value, `None` where it cannot be resolved (no publication date, say).
         value: Option<String>,
     },
+}
+
+impl Kind {
+    /// The name used in the JSON format, the page's CSS classes and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Quote => "quote",
+            Kind::Source => "source",
+            Kind::Date => "date",
+        }
+    }
+}
+
+impl Role {
+    /// The name used in the JSON format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Person => "person",
+            Role::Organisation => "organisation",
+            Role::Outlet => "outlet",
+            Role::Anonymous => "anonymous",
+            Role::Document => "document",
+        }
+    }
+}
+
+impl TimexType {
+    /// The TIMEX3 `type` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimexType::Date => "DATE",
+            TimexType::Time => "TIME",
+            TimexType::Duration => "DURATION",
+            TimexType::Set => "SET",
+        }
+    }
 }
 
 impl Body {

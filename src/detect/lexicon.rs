@@ -164,7 +164,6 @@ pub const AUXILIARIES: &[&str] = &[
     "flatly",
     "openly",
     "firmly",
-    "told",
 ];
 
 /// Words before a name that say the person's title; excluded from the span.

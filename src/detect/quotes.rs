@@ -31,8 +31,6 @@ pub struct QuoteSpan {
     pub depth: usize,
     /// Index (in the returned list) of the previous part of a multi-paragraph quote.
     pub continues: Option<usize>,
-    /// Whether the next paragraph continues this quote.
-    pub continued: bool,
 }
 
 /// Families of quotation marks: a mark only closes a quote opened by its own family.
@@ -236,15 +234,7 @@ fn scan_paragraph(
                     report_unclosed(&dropped, diagnostics);
                 }
                 let open = stack.pop().expect("pos is in the stack");
-                push_quote(
-                    text,
-                    open,
-                    at,
-                    at + c.len_utf8(),
-                    stack.len(),
-                    false,
-                    quotes,
-                );
+                push_quote(text, open, at, at + c.len_utf8(), stack.len(), quotes);
             }
             Action::Apostrophe | Action::Stray => {}
         }
@@ -262,19 +252,12 @@ fn scan_paragraph(
     for (i, open) in stack.iter().enumerate().rev() {
         if i == 0 && continued_family.is_some() {
             let before = quotes.len();
-            push_quote(text, *open, para.end, para.end, 0, true, quotes);
+            push_quote(text, *open, para.end, para.end, 0, quotes);
             if quotes.len() > before {
                 result = Some((open.family, before));
             }
         } else {
             report_unclosed(open, diagnostics);
-        }
-    }
-    if result.is_none() {
-        if let Some((_, part)) = carried {
-            // The next paragraph opened with another kind of mark, or not at all: the
-            // multi-paragraph quote ends with the previous paragraph.
-            quotes[part].continued = false;
         }
     }
     result
@@ -315,7 +298,6 @@ fn push_quote(
     close_at: usize,
     close_end: usize,
     depth: usize,
-    continued: bool,
     quotes: &mut Vec<QuoteSpan>,
 ) {
     let inner_start = open.at + open.len;
@@ -335,7 +317,6 @@ fn push_quote(
         outer: Span::new(open.at, close_end),
         depth,
         continues: open.continues,
-        continued,
     });
 }
 
@@ -444,7 +425,7 @@ fn single_action(
         let possessive = matches!(prev, Some('s') | Some('S'))
             && next.is_some_and(char::is_whitespace)
             && chars.get(ci + 2).is_some_and(|x| x.1.is_lowercase());
-        if possessive && later_closer(c, family, chars, ci + 1) {
+        if possessive && later_closer(c, chars, ci + 1) {
             return Action::Apostrophe;
         }
         return Action::Close(family);
@@ -476,16 +457,15 @@ fn starts_elision(chars: &[(usize, char)], from: usize) -> bool {
     ELISIONS.iter().any(|e| word.eq_ignore_ascii_case(e))
 }
 
-fn later_closer(c: char, _family: Family, chars: &[(usize, char)], from: usize) -> bool {
+/// Whether a later mark `c` in the paragraph could close the open quote.
+fn later_closer(c: char, chars: &[(usize, char)], from: usize) -> bool {
     (from..chars.len()).any(|i| {
-        let ch = chars[i].1;
-        (ch == c || (c == '’' && ch == '’'))
+        chars[i].1 == c
             && Context {
                 prev: Some(chars[i - 1].1),
                 next: chars.get(i + 1).map(|x| x.1),
             }
             .can_close()
-            && !chars.get(i + 1).is_some_and(|x| is_word_char(x.1))
     })
 }
 

@@ -940,9 +940,7 @@ impl SourceDetector {
         while end > 0 {
             let t = &s[end - 1];
             let skip = t.kind == TokKind::Date
-                || (t.is_word()
-                    && self.auxiliaries.contains(t.lower().as_str())
-                    && t.lower() != "told")
+                || (t.is_word() && self.auxiliaries.contains(t.lower().as_str()))
                 || (t.is_word()
                     && t.text.eq_ignore_ascii_case("on")
                     && s.get(end).is_some_and(|n| n.kind == TokKind::Date));

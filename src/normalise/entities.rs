@@ -12,7 +12,7 @@
 use crate::detect::sources::{
     Attribution, Gender, KnownName, Np, NpKind, QuoteLink, SourceMention,
 };
-use crate::model::Role;
+use crate::model::{strip_article, Role};
 use std::collections::HashMap;
 
 /// A comparison key for names: lowercase words, hyphens and case ignored
@@ -32,15 +32,6 @@ fn name_words(name: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(|w| w.trim_end_matches('.').to_lowercase())
         .collect()
-}
-
-fn strip_article(text: &str) -> &str {
-    for article in ["the ", "The ", "a ", "A ", "an ", "An "] {
-        if let Some(rest) = text.strip_prefix(article) {
-            return rest;
-        }
-    }
-    text
 }
 
 fn is_mixed_case(s: &str) -> bool {

@@ -1,7 +1,6 @@
 //! The side panel: the selected annotation's editor, then every annotation grouped by kind
 //! with counts, and a chart of quotes per source.
 
-use super::view::kind_name;
 use super::{dom, Store};
 use crate::app::Action;
 use crate::edit::{Edit, End};
@@ -50,7 +49,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
         let selected = props.selected.as_deref() == Some(a.id.as_str());
         let class = classes!(
             "item",
-            format!("item-{}", kind_name(a.kind())),
+            format!("item-{}", a.kind().name()),
             selected.then_some("selected"),
             (a.origin == Origin::User).then_some("user")
         );
@@ -93,7 +92,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
         .map(|(entity, (mentions, n))| {
             let first = mentions[0];
             let role = match &first.body {
-                Body::Source { role, .. } => format!("{role:?}").to_lowercase(),
+                Body::Source { role, .. } => role.name().to_string(),
                 _ => String::new(),
             };
             item(first, html! { <>
@@ -109,7 +108,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
             let Body::Date { value, timex_type } = &a.body else { unreachable!() };
             item(a, html! { <>
                 <span class="item-text">{ shorten(doc.text_of(a), 40) }</span>
-                <span class="item-meta">{ format!("{} · {}", value.as_deref().unwrap_or("no value"), format!("{timex_type:?}").to_uppercase()) }</span>
+                <span class="item-meta">{ format!("{} · {}", value.as_deref().unwrap_or("no value"), timex_type.name()) }</span>
             </> })
         })
         .collect();
@@ -187,7 +186,7 @@ fn selection_editor(props: &EditorProps) -> Html {
     let relabel: Html = [Kind::Quote, Kind::Source, Kind::Date]
         .into_iter()
         .filter(|k| *k != kind)
-        .map(|k| html! { <button type="button" onclick={send(Action::RelabelSelected(k))}>{ format!("Make it a {}", kind_name(k)) }</button> })
+        .map(|k| html! { <button type="button" onclick={send(Action::RelabelSelected(k))}>{ format!("Make it a {}", k.name()) }</button> })
         .collect();
     let specific = match &a.body {
         Body::Quote { speaker, via, .. } => {
@@ -244,7 +243,7 @@ fn selection_editor(props: &EditorProps) -> Html {
                     value,
                 }));
             });
-            let t = format!("{timex_type:?}").to_uppercase();
+            let t = timex_type.name();
             html! {
                 <form class="date-form" onsubmit={apply} key={format!("{id}-{}", value.clone().unwrap_or_default())}>
                     <label for="date-type">{"Type"}</label>
@@ -279,7 +278,7 @@ fn selection_editor(props: &EditorProps) -> Html {
                     role,
                 }));
             });
-            let r = format!("{role:?}").to_lowercase();
+            let r = role.name().to_string();
             html! {
                 <form class="source-form" onsubmit={apply} key={format!("{id}-{entity}-{r}")}>
                     <label for="entity">{"Name (entity)"}</label>
@@ -294,8 +293,8 @@ fn selection_editor(props: &EditorProps) -> Html {
         }
     };
     html! {
-        <section class={classes!("selection", format!("sel-{}", kind_name(kind)))} aria-label="Selected annotation">
-            <h2>{ format!("{} {}", kind_name(kind), a.id) }
+        <section class={classes!("selection", format!("sel-{}", kind.name()))} aria-label="Selected annotation">
+            <h2>{ format!("{} {}", kind.name(), a.id) }
                 if a.origin == Origin::User { <span class="badge">{"edited"}</span> }</h2>
             <p class="sel-text">{ shorten(doc.text_of(a), 200) }</p>
             <div class="row">

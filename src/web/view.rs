@@ -57,7 +57,7 @@ fn render(pieces: &[Piece], props: &ParagraphProps) -> Html {
             } => {
                 let m = &props.marks[*mark];
                 let id = m.mark.id.clone();
-                let kind = kind_name(m.mark.kind);
+                let kind = m.mark.kind.name();
                 let selected = props.selected.as_deref() == Some(id.as_str());
                 let linked = props.linked.contains(&id);
                 let class = classes!(
@@ -96,14 +96,6 @@ fn render(pieces: &[Piece], props: &ParagraphProps) -> Html {
             }
         })
         .collect()
-}
-
-pub fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Quote => "quote",
-        Kind::Source => "source",
-        Kind::Date => "date",
-    }
 }
 
 /// How many quotes each source mention speaks.
@@ -151,13 +143,13 @@ pub fn title_of(
             let quotes = counts.get(id).copied().unwrap_or(0);
             format!(
                 "Source · {entity} ({}) · {quotes} quote(s){origin}",
-                format!("{role:?}").to_lowercase()
+                role.name()
             )
         }
         Body::Date { timex_type, value } => format!(
             "Date · {} ({}){origin}",
             value.as_deref().unwrap_or("no value"),
-            format!("{timex_type:?}").to_uppercase()
+            timex_type.name()
         ),
     }
 }
@@ -252,7 +244,7 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
         props
             .hidden
             .iter()
-            .map(|k| format!("hide-{}", kind_name(*k)))
+            .map(|k| format!("hide-{}", k.name()))
             .collect::<Vec<_>>()
     );
     let dispatch = props.dispatch.clone();
