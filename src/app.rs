@@ -45,7 +45,8 @@ pub struct AppState {
     /// Waiting for a click on a source to become the selected quote's speaker.
     pub picking_speaker: bool,
     pub notice: Option<Notice>,
-    /// Bumped on every change worth saving, so the save effect runs once per change.
+    /// Bumped on every change of the document (or of what is saved with it): the save effect
+    /// runs once per change, and the page rebuilds its view of the document only then.
     pub revision: u64,
 }
 
@@ -145,41 +146,45 @@ impl AppState {
 
     /// The file name an export gets: the article's first line and its date.
     pub fn export_name(&self) -> String {
-        let doc = self.doc();
-        let title: String = doc
-            .text
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("article")
+        export_name(self.doc())
+    }
+}
+
+/// The file name an export of `doc` gets: the article's first line and its date.
+pub fn export_name(doc: &Document) -> String {
+    let title: String = doc
+        .text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("article")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut slug = title
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.chars().count() > 60 {
+        slug = slug
             .chars()
-            .map(|c| {
-                if c.is_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let mut slug = title
-            .split('-')
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        if slug.chars().count() > 60 {
-            slug = slug
-                .chars()
-                .take(60)
-                .collect::<String>()
-                .trim_end_matches('-')
-                .to_string();
-        }
-        if slug.is_empty() {
-            slug = "article".into();
-        }
-        match &doc.published {
-            Some(p) => format!("{slug}-{}.newsmark.json", p.date),
-            None => format!("{slug}.newsmark.json"),
-        }
+            .take(60)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string();
+    }
+    if slug.is_empty() {
+        slug = "article".into();
+    }
+    match &doc.published {
+        Some(p) => format!("{slug}-{}.newsmark.json", p.date),
+        None => format!("{slug}.newsmark.json"),
     }
 }
 
@@ -331,7 +336,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             next.previous = saved.previous;
             next.hidden = saved.hidden;
             next.selected = None;
-            false
+            true
         }
         Action::Notify(n) => {
             next.notice = Some(n);

@@ -120,12 +120,20 @@ pub fn app() -> Html {
     }
 
     let state = &store.0;
-    let doc = Rc::new(state.doc().clone());
+    // One copy of the document per change, not per render (hovering renders too).
+    let doc: Rc<crate::model::Document> =
+        (*use_memo(state.revision, |_| Rc::new(state.doc().clone()))).clone();
+    let text = (*use_memo(state.revision, |_| {
+        AttrValue::from(state.doc().text.clone())
+    }))
+    .clone();
     let linked = Rc::new(state.linked());
     let selected: Option<AttrValue> = state.selected.clone().map(AttrValue::from);
     html! {
         <div class={classes!("app", state.picking_speaker.then_some("picking"))}>
-            <Header state={state.clone()} dispatch={dispatch.clone()} view_ref={view_ref.clone()} />
+            <Header doc={doc.clone()} can_undo={state.editor.can_undo()} can_redo={state.editor.can_redo()}
+                has_previous={state.previous.is_some()} hidden={state.hidden.clone()}
+                dispatch={dispatch.clone()} view_ref={view_ref.clone()} />
             if let Some(n) = &state.notice {
                 <div class={classes!("notice", format!("notice-{:?}", n.level).to_lowercase())} role="status">
                     <span>{ n.text.clone() }</span>
@@ -134,7 +142,7 @@ pub fn app() -> Html {
             }
             <main>
                 <section class="source-pane">
-                    <ArticleInput text={AttrValue::from(state.doc().text.clone())} dispatch={dispatch.clone()} />
+                    <ArticleInput {text} dispatch={dispatch.clone()} />
                 </section>
                 <section class="view-pane">
                     <view::ReadingView doc={doc.clone()} selected={selected.clone()} linked={linked}
@@ -207,14 +215,19 @@ fn key_action(e: &KeyboardEvent, view_ref: &NodeRef) -> Option<Action> {
 
 #[derive(Properties, PartialEq)]
 struct HeaderProps {
-    state: AppState,
+    /// Only what the header shows: not the whole state, which would be cloned and compared
+    /// on every render.
+    doc: Rc<crate::model::Document>,
+    can_undo: bool,
+    can_redo: bool,
+    has_previous: bool,
+    hidden: Vec<Kind>,
     dispatch: UseReducerDispatcher<Store>,
     view_ref: NodeRef,
 }
 
 #[function_component(Header)]
 fn header(props: &HeaderProps) -> Html {
-    let state = &props.state;
     let d = props.dispatch.clone();
     let send = |action: Action| {
         let d = d.clone();
@@ -225,11 +238,11 @@ fn header(props: &HeaderProps) -> Html {
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
 
     let export = {
-        let state = state.clone();
+        let doc = props.doc.clone();
         let d = d.clone();
         Callback::from(move |_: MouseEvent| {
-            let json = serialise::to_json(state.doc(), true);
-            if let Err(e) = dom::download(&state.export_name(), &json, "application/json") {
+            let json = serialise::to_json(&doc, true);
+            if let Err(e) = dom::download(&app::export_name(&doc), &json, "application/json") {
                 d.dispatch(Action::Notify(Notice {
                     level: Level::Error,
                     text: format!("The download failed: {e:?}"),
@@ -238,7 +251,7 @@ fn header(props: &HeaderProps) -> Html {
         })
     };
     let copy = {
-        let doc = state.doc().clone();
+        let doc = props.doc.clone();
         let d = d.clone();
         Callback::from(move |_: MouseEvent| {
             let d = d.clone();
@@ -324,7 +337,7 @@ fn header(props: &HeaderProps) -> Html {
             }
         })
     };
-    let published = state.doc().published.clone();
+    let published = props.doc.published.clone();
     let date_value = published
         .as_ref()
         .map(|p| p.date.to_string())
@@ -343,8 +356,8 @@ fn header(props: &HeaderProps) -> Html {
         <header>
             <h1>{"newsmark"}</h1>
             <div class="toolbar" role="toolbar" aria-label="Edit">
-                <button type="button" onclick={send(Action::Undo)} disabled={!state.editor.can_undo()} title="Ctrl+Z">{"Undo"}</button>
-                <button type="button" onclick={send(Action::Redo)} disabled={!state.editor.can_redo()} title="Ctrl+Shift+Z or Ctrl+Y">{"Redo"}</button>
+                <button type="button" onclick={send(Action::Undo)} disabled={!props.can_undo} title="Ctrl+Z">{"Undo"}</button>
+                <button type="button" onclick={send(Action::Redo)} disabled={!props.can_redo} title="Ctrl+Shift+Z or Ctrl+Y">{"Redo"}</button>
                 <span class="sep"></span>
                 <button type="button" class="mk mk-quote" onmousedown={create(Kind::Quote)} title="Mark the selected text as a quote (q)">{"Quote"}</button>
                 <button type="button" class="mk mk-source" onmousedown={create(Kind::Source)} title="Mark the selected text as a source (s)">{"Source"}</button>
@@ -356,7 +369,7 @@ fn header(props: &HeaderProps) -> Html {
                 <input type="file" accept=".json,application/json" ref={import_ref} onchange={on_import} hidden=true aria-label="Import a newsmark JSON file" />
                 <button type="button" onclick={click(open_ref.clone())}>{"Open .txt"}</button>
                 <input type="file" accept=".txt,text/plain" ref={open_ref} onchange={on_open} hidden=true aria-label="Open a text file" />
-                if state.previous.is_some() {
+                if props.has_previous {
                     <button type="button" onclick={send(Action::RestorePrevious)}>{"Restore previous"}</button>
                 }
             </div>
@@ -366,8 +379,8 @@ fn header(props: &HeaderProps) -> Html {
                 <span class="date-note">{ date_note }</span>
                 <span class="legend" aria-label="Legend">
                     { for legend.iter().map(|(kind, label)| {
-                        let name = view::kind_name(*kind);
-                        let checked = !state.hidden.contains(kind);
+                        let name = kind.name();
+                        let checked = !props.hidden.contains(kind);
                         html! {
                             <label class={classes!("key", format!("key-{name}"))}>
                                 <input type="checkbox" name={format!("show-{name}")} {checked} onchange={toggle(*kind)} />
