@@ -1468,6 +1468,11 @@ fn day_at(h: &Hit, offset: i64, part: Option<PartOfDay>) -> Option<Found> {
         unit: Unit::Day,
         offset,
     });
+    day_with_part(h, day, part)
+}
+
+/// A day, or a part of it ("Saturday morning": TIME with the day and TMO).
+fn day_with_part(h: &Hit, day: TemporalExpr, part: Option<PartOfDay>) -> Option<Found> {
     match part {
         None => h.found(TimexType::Date, day.kind),
         Some(p) => h.found(
@@ -1575,16 +1580,7 @@ fn parse_weekday(h: &Hit) -> Option<Found> {
         return None;
     }
     let day = weekday_expr(weekday_of(word)?, h.get("rel"));
-    match h.get("part").and_then(part_of_day) {
-        None => h.found(TimexType::Date, day.kind),
-        Some(p) => h.found(
-            TimexType::Time,
-            ExprKind::AtTime {
-                day: Box::new(day),
-                time: TimeOfDay::Part(p),
-            },
-        ),
-    }
+    day_with_part(h, day, h.get("part").and_then(part_of_day))
 }
 
 /// A clock time; its day is the weekday written with it, else found in the sentence later.
