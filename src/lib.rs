@@ -149,3 +149,52 @@ pub fn sort_annotations(annotations: &mut [Annotation]) {
         ))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    /// `cargo test --release --lib pipeline_throughput -- --ignored --nocapture`: the speed of
+    /// each stage of [`Annotator::annotate`] on `BENCH_TEXT` (default: the reference article
+    /// repeated to about 5 MB), after one warm-up pass that fills the lazy DFA caches.
+    #[test]
+    #[ignore]
+    fn pipeline_throughput() {
+        let sample = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/samples/kcna-victory-day.txt"
+        );
+        let text = match std::env::var("BENCH_TEXT") {
+            Ok(path) => std::fs::read_to_string(path).unwrap_or_default(),
+            Err(_) => std::fs::read_to_string(sample)
+                .unwrap_or_default()
+                .repeat(2000),
+        };
+        let annotator = Annotator::new();
+        annotator.annotate(&text, &Options::default());
+        let mb = text.len() as f64 / 1e6;
+        let mut d = Vec::new();
+        let stage = |name: &str, t: Instant| {
+            let s = t.elapsed().as_secs_f64();
+            eprintln!("{name:>10}: {:7.1} ms  {:7.1} MB/s", s * 1e3, mb / s);
+        };
+        let t = Instant::now();
+        let layout = text::Layout::new(&text);
+        stage("layout", t);
+        let t = Instant::now();
+        let quotes = annotator.quotes.detect(&text, &layout, &mut d);
+        stage("quotes", t);
+        let t = Instant::now();
+        let dates = annotator.dates.detect(&text, &mut d);
+        stage("dates", t);
+        let t = Instant::now();
+        annotator
+            .sources
+            .detect(&text, &layout, &quotes, &dates, &mut d);
+        stage("sources", t);
+        let t = Instant::now();
+        annotator.annotate(&text, &Options::default());
+        stage("annotate", t);
+    }
+}
