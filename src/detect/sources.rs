@@ -52,6 +52,56 @@ pub struct Attribution {
     pub links: Vec<QuoteLink>,
 }
 
+/// The person names of a text in text order, with an index of their words.
+pub(crate) struct KnownNames {
+    list: Vec<KnownName>,
+    /// The distinct names as lowercase words (see [`entities::name_words`]).
+    words: Vec<Vec<String>>,
+    /// For each word, the distinct names that have it.
+    by_word: HashMap<String, Vec<usize>>,
+}
+
+impl KnownNames {
+    fn new(list: Vec<KnownName>) -> Self {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut words: Vec<Vec<String>> = Vec::new();
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for name in &list {
+            index.entry(name.name.as_str()).or_insert_with(|| {
+                let k = words.len();
+                let w = entities::name_words(&name.name);
+                for x in &w {
+                    by_word.entry(x.clone()).or_default().push(k);
+                }
+                words.push(w);
+                k
+            });
+        }
+        KnownNames {
+            list,
+            words,
+            by_word,
+        }
+    }
+
+    /// Whether some name has every one of these words ("kim" is in "Kim Jong-Un").
+    fn any_has_words(&self, words: &[String]) -> bool {
+        let Some(candidates) = words.first().and_then(|w| self.by_word.get(w)) else {
+            return false;
+        };
+        candidates
+            .iter()
+            .any(|&k| words.iter().all(|w| self.words[k].contains(w)))
+    }
+}
+
+impl std::ops::Deref for KnownNames {
+    type Target = [KnownName];
+    fn deref(&self) -> &[KnownName] {
+        &self.list
+    }
+}
+
 /// A person's name seen anywhere in the text (source or not).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct KnownName {
@@ -525,7 +575,12 @@ impl SourceDetector {
         dates: &[DateMention],
         _diagnostics: &mut Vec<Diagnostic>,
     ) -> Attribution {
-        let known_names = self.known_names(text, layout, quotes, dates);
+        let paragraphs: Vec<Vec<Tok>> = layout
+            .paragraphs
+            .iter()
+            .map(|para| self.tokenize(text, *para, quotes, dates))
+            .collect();
+        let known_names = KnownNames::new(self.known_names(&paragraphs));
         let mut nps: Vec<Np> = Vec::new();
         // For each quote: index into `nps` of its speaker and relay.
         let mut links: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); quotes.len()];
@@ -539,8 +594,7 @@ impl SourceDetector {
         };
         // The agent of a paragraph-final "X said:" speaks the quotes of the next paragraph.
         let mut colon_speaker: Option<usize> = None;
-        for para in &layout.paragraphs {
-            let toks = self.tokenize(text, *para, quotes, dates);
+        for toks in &paragraphs {
             let mut last_speaker_in_para: Option<(Option<usize>, Option<usize>)> =
                 colon_speaker.take().map(|s| (Some(s), None));
             for (s_start, s_end) in self.sentences(&toks, quotes, text) {
@@ -615,16 +669,9 @@ impl SourceDetector {
     /// Person names written in mixed case anywhere in the text, titles removed
     /// ("Senator Ruth Alvarez" → "Ruth Alvarez"), whether or not they act as sources. They let
     /// "Alvarez" and "KIM JONG UN" find their full names, and "she" her antecedent.
-    fn known_names(
-        &self,
-        text: &str,
-        layout: &Layout,
-        quotes: &[QuoteSpan],
-        dates: &[DateMention],
-    ) -> Vec<KnownName> {
+    fn known_names(&self, paragraphs: &[Vec<Tok>]) -> Vec<KnownName> {
         let mut names = Vec::new();
-        for para in &layout.paragraphs {
-            let toks = self.tokenize(text, *para, quotes, dates);
+        for toks in paragraphs {
             let mut i = 0;
             while i < toks.len() {
                 let is_name_word = |t: &Tok| {
@@ -674,7 +721,7 @@ impl SourceDetector {
                             .rev()
                             .find_map(|t| gender_of_word(&t.lower()))
                     })
-                    .or_else(|| gender_near(&toks, name_start, i));
+                    .or_else(|| gender_near(toks, name_start, i));
                 names.push(KnownName {
                     span: Span::new(name[0].span.start, name[name.len() - 1].span.end),
                     name: joined,
@@ -691,10 +738,16 @@ impl SourceDetector {
             .filter_map(|(k, n)| Some((n.name.rsplit(' ').next()?.to_string(), k)))
             .collect();
         let mut more = Vec::new();
-        for para in &layout.paragraphs {
-            for t in self.tokenize(text, *para, quotes, dates) {
+        // `names` is in text order and its spans do not overlap: the one that could contain
+        // a token is the last starting before the token ends.
+        let inside_a_name = |span: &Span| {
+            let upto = names.partition_point(|n: &KnownName| n.span.start < span.end);
+            upto > 0 && names[upto - 1].span.overlaps(span)
+        };
+        for toks in paragraphs {
+            for t in toks {
                 if let Some(&k) = t.is_cap().then(|| surnames.get(t.text)).flatten() {
-                    if !names.iter().any(|n| n.span.overlaps(&t.span)) {
+                    if !inside_a_name(&t.span) {
                         more.push(KnownName {
                             span: t.span,
                             name: names[k].name.clone(),
@@ -862,7 +915,7 @@ impl SourceDetector {
     }
 
     /// Finds the attribution cues of one sentence.
-    fn cues(&self, s: &[Tok], all_caps: bool, known: &[KnownName]) -> Vec<Cue> {
+    fn cues(&self, s: &[Tok], all_caps: bool, known: &KnownNames) -> Vec<Cue> {
         let mut cues = Vec::new();
         let mut i = 0;
         while i < s.len() {
@@ -934,7 +987,7 @@ impl SourceDetector {
         s: &[Tok],
         verb: usize,
         all_caps: bool,
-        known: &[KnownName],
+        known: &KnownNames,
     ) -> Option<Cue> {
         let agent = self.np_at(s, verb + 1, s.len(), all_caps, known)?;
         let as_ = agent.toks.1;
@@ -962,7 +1015,7 @@ impl SourceDetector {
     }
 
     /// `"…," said Kim` / `…, added the report.`: the agent follows the verb.
-    fn inverted(&self, s: &[Tok], verb: usize, all_caps: bool, known: &[KnownName]) -> Option<Cue> {
+    fn inverted(&self, s: &[Tok], verb: usize, all_caps: bool, known: &KnownNames) -> Option<Cue> {
         let prev = verb.checked_sub(1).map(|p| &s[p]);
         let after_quote = match prev {
             None => false,
@@ -1018,7 +1071,7 @@ impl SourceDetector {
         s: &[Tok],
         verb: usize,
         all_caps: bool,
-        known: &[KnownName],
+        known: &KnownNames,
     ) -> Option<Cue> {
         // A second verb of the subject: `Ulrike Brandt welcomed the plan but warned …`.
         if verb > 0 && matches!(s[verb - 1].lower().as_str(), "and" | "but") {
@@ -1051,7 +1104,7 @@ impl SourceDetector {
         s: &[Tok],
         verb: usize,
         all_caps: bool,
-        known: &[KnownName],
+        known: &KnownNames,
     ) -> Option<(Np, usize)> {
         let mut end = verb;
         while end > 0 {
@@ -1130,7 +1183,7 @@ impl SourceDetector {
         s: &[Tok],
         end: usize,
         all_caps: bool,
-        known: &[KnownName],
+        known: &KnownNames,
     ) -> Option<Np> {
         let clause_start = (0..end)
             .rev()
@@ -1148,7 +1201,7 @@ impl SourceDetector {
 
     /// The subject of the sentence: its first noun phrase after openers like
     /// "According to X," or "On Tuesday,".
-    fn subject(&self, s: &[Tok], all_caps: bool, known: &[KnownName]) -> Option<Np> {
+    fn subject(&self, s: &[Tok], all_caps: bool, known: &KnownNames) -> Option<Np> {
         let mut i = 0;
         // Skip leading adverbial clauses up to their comma.
         loop {
@@ -1225,7 +1278,7 @@ impl SourceDetector {
         start: usize,
         limit: usize,
         all_caps: bool,
-        known: &[KnownName],
+        known: &KnownNames,
     ) -> Option<Np> {
         let first = s.get(start).filter(|_| start < limit)?;
         if !first.is_word() {
@@ -1367,12 +1420,9 @@ impl SourceDetector {
         // All-caps headline: cut the run after the longest known name it starts with.
         if all_caps && !body.is_empty() {
             let words: Vec<&str> = body.iter().map(|&k| s[k].text).collect();
-            let cut = (1..=words.len()).rev().find(|&n| {
-                let prefix = entities::name_key(&words[..n].join(" "));
-                known
-                    .iter()
-                    .any(|k| entities::name_contains(&k.name, &prefix))
-            });
+            let cut = (1..=words.len())
+                .rev()
+                .find(|&n| known.any_has_words(&entities::name_words(&words[..n].join(" "))));
             match cut {
                 Some(n) => body.truncate(n),
                 None => return None,

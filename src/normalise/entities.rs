@@ -21,13 +21,8 @@ pub fn name_key(name: &str) -> String {
     name_words(name).join(" ")
 }
 
-/// Whether every word of `key` (a [`name_key`]) is a word of `name`: "kim" is in "Kim Jong-Un".
-pub fn name_contains(name: &str, key: &str) -> bool {
-    let words = name_words(name);
-    key.split(' ').all(|w| words.iter().any(|x| x == w))
-}
-
-fn name_words(name: &str) -> Vec<String> {
+/// The words of a name, lowercase, split at spaces and hyphens, final periods dropped.
+pub(crate) fn name_words(name: &str) -> Vec<String> {
     name.split(|c: char| c.is_whitespace() || c == '-' || c == '‑')
         .filter(|w| !w.is_empty())
         .map(|w| w.trim_end_matches('.').to_lowercase())
