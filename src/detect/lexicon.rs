@@ -826,6 +826,16 @@ pub const PLACES_AS_ACTORS: &[&str] = &[
 
 /// Capitalised words that start a sentence or a clause but never a name.
 pub const NOT_NAMES: &[&str] = &[
+    // Indefinite pronouns are never a source ("Nobody says the word 'rabbit'").
+    "Nobody",
+    "Everybody",
+    "Somebody",
+    "Anybody",
+    "Everyone",
+    "Someone",
+    "Anyone",
+    "Nothing",
+    "None",
     "The",
     "A",
     "An",

@@ -134,8 +134,14 @@ fn gender_of_word(lower: &str) -> Option<Gender> {
 
 /// What the words around a name say of the person's gender: a gendered title or relation
 /// just before it ("her late father, Babatunde Adeyemi"), else the first gendered pronoun
-/// after it in its sentence ("Folake Adeyemi keeps the letter she wrote").
-fn gender_near(toks: &[Tok], start: usize, end: usize) -> Option<Gender> {
+/// after it in its sentence ("Folake Adeyemi keeps the letter she wrote"), but not past a
+/// speech verb: in "Judge Reeve said she had stolen", "she" is someone else.
+fn gender_near(
+    toks: &[Tok],
+    start: usize,
+    end: usize,
+    is_speech_verb: impl Fn(&Tok) -> bool,
+) -> Option<Gender> {
     let before = toks[..start]
         .iter()
         .rev()
@@ -151,7 +157,9 @@ fn gender_near(toks: &[Tok], start: usize, end: usize) -> Option<Gender> {
         toks[end..]
             .iter()
             .take(15)
-            .take_while(|t| !t.is_punct(".") && !matches!(t.kind, TokKind::Quote(_)))
+            .take_while(|t| {
+                !t.is_punct(".") && !matches!(t.kind, TokKind::Quote(_)) && !is_speech_verb(t)
+            })
             .find_map(|t| match t.lower().as_str() {
                 "he" | "him" | "his" | "himself" => Some(Gender::Male),
                 "she" | "her" | "hers" | "herself" => Some(Gender::Female),
@@ -594,7 +602,11 @@ impl SourceDetector {
         };
         // The agent of a paragraph-final "X said:" speaks the quotes of the next paragraph.
         let mut colon_speaker: Option<usize> = None;
+        // Who spoke last in the previous paragraph (a quote's speaker, or the agent of a
+        // speech verb): a paragraph that opens with an unattributed quote continues them.
+        let mut last_voice: Option<(Option<usize>, Option<usize>)> = None;
         for toks in &paragraphs {
+            let previous_voice = last_voice.take();
             let mut last_speaker_in_para: Option<(Option<usize>, Option<usize>)> =
                 colon_speaker.take().map(|s| (Some(s), None));
             for (s_start, s_end) in self.sentences(&toks, quotes, text) {
@@ -628,10 +640,23 @@ impl SourceDetector {
                             Some((Some(push_np(&mut nps, subj.clone())), None))
                         })
                         .or_else(|| cues.first().map(|_| (Some(cue_ids[0].0), cue_ids[0].1)))
-                        .or(last_speaker_in_para);
+                        .or(last_speaker_in_para)
+                        .or_else(|| {
+                            let opens_paragraph = s_start == 0 && qi_tok == 0;
+                            opens_paragraph.then_some(previous_voice).flatten()
+                        });
                     if let Some(link) = link {
                         links[qi] = link;
                         last_speaker_in_para = Some(link);
+                        last_voice = Some(link);
+                    }
+                }
+                if let Some(c) = cues.iter().rposition(|c| c.kind == CueKind::Speech) {
+                    let quoted_after = sentence[cues[c].last..]
+                        .iter()
+                        .any(|t| matches!(t.kind, TokKind::Quote(_)));
+                    if !quoted_after {
+                        last_voice = Some((Some(cue_ids[c].0), cue_ids[c].1));
                     }
                 }
                 // "X said:" at the end of a paragraph introduces the next paragraph's quote.
@@ -721,7 +746,7 @@ impl SourceDetector {
                             .rev()
                             .find_map(|t| gender_of_word(&t.lower()))
                     })
-                    .or_else(|| gender_near(toks, name_start, i));
+                    .or_else(|| gender_near(toks, name_start, i, |t| self.is_speech_verb(t)));
                 names.push(KnownName {
                     span: Span::new(name[0].span.start, name[name.len() - 1].span.end),
                     name: joined,

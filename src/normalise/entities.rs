@@ -155,13 +155,22 @@ pub(crate) fn resolve(
                                 .as_deref()
                                 .is_some_and(|e| role[j] != Role::Person || compatible(e))
                     });
-                // A person named nearer, even where not a source ("Ana Ruiz runs the clinic.").
+                // A person named nearer, even where not a source ("Ana Ruiz runs the clinic."),
+                // but not one named in the same sentence as the earlier source: "Helen Price,
+                // who represents Severn Vale ward, said … She said" is about Helen Price.
                 let before = known.partition_point(|k| k.span.end <= np.span.start);
                 let nearer_name = known[..before]
                     .iter()
                     .rev()
                     .take_while(|k| np.span.start - k.span.end < NEAR)
-                    .take_while(|k| earlier.is_none_or(|&j| k.span.start > nps[j].span.end))
+                    .take_while(|k| {
+                        earlier.is_none_or(|&j| {
+                            let source = nps[j].span;
+                            k.span.start > source.end
+                                && (role[j] != Role::Person
+                                    || ends_sentence(&text[source.end..k.span.start]))
+                        })
+                    })
                     .map(|k| persons.canonical(&k.name, k.span.start))
                     .find(|e| personal && compatible(e));
                 match (nearer_name, earlier) {
@@ -202,6 +211,15 @@ pub(crate) fn resolve(
         })
         .collect();
     Attribution { mentions, links }
+}
+
+/// Whether a sentence ends in `between` (a full stop, question or exclamation mark followed by
+/// a space, or a paragraph break).
+fn ends_sentence(between: &str) -> bool {
+    between.contains("\n")
+        || between
+            .match_indices(['.', '!', '?'])
+            .any(|(i, _)| between[i + 1..].starts_with(char::is_whitespace))
 }
 
 /// How far back (in bytes) a pronoun looks for its antecedent: a few paragraphs.
