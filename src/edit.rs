@@ -623,7 +623,7 @@ mod tests {
 
     #[test]
     fn a_source_inside_a_quote_is_fine_and_quotes_nest() {
-        let mut ed = editor("He wrote \"Kim told me 'go' twice\" yesterday.");
+        let mut ed = editor("He wrote \"Kim gave me 'go' twice\" yesterday.");
         let kim = span_of(&ed.doc, "Kim");
         ed.apply(Edit::Create {
             kind: Kind::Source,

@@ -586,7 +586,7 @@ impl SourceDetector {
         let paragraphs: Vec<Vec<Tok>> = layout
             .paragraphs
             .iter()
-            .map(|para| self.tokenize(text, *para, quotes, dates))
+            .map(|para| self.tokenize(text, *para, quotes, dates, 0))
             .collect();
         let known_names = KnownNames::new(self.known_names(&paragraphs));
         let mut nps: Vec<Np> = Vec::new();
@@ -685,6 +685,76 @@ impl SourceDetector {
                         p = quotes[j].continues;
                     }
                 }
+            }
+        }
+        // A quote in a headline or heading ("'Do not come to the airport'") is said again,
+        // attributed, further down: it has that quote's speaker.
+        let words_of = |q: &QuoteSpan| -> Vec<String> {
+            q.span
+                .slice(text)
+                .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        // A quote inside a quote has the speaker its speech verb there names: "I told our bench
+        // coach, 'We're winning this one'" (the outer speaker, for I or we), "the defendant
+        // wrote to his trader, 'Nobody reads the statements'".
+        for (o, outer) in quotes.iter().enumerate() {
+            let has_nested = quotes
+                .get(o + 1)
+                .is_some_and(|q| q.depth == outer.depth + 1 && outer.span.contains(&q.outer));
+            if !has_nested {
+                continue;
+            }
+            let toks = self.tokenize(text, outer.span, quotes, dates, outer.depth + 1);
+            for (a, b) in self.sentences(&toks, quotes, text) {
+                let sentence = &toks[a..b];
+                let cues = self.cues(sentence, false, &known_names);
+                for (q_tok, tok) in sentence.iter().enumerate() {
+                    let TokKind::Quote(qi) = tok.kind else {
+                        continue;
+                    };
+                    let cue = self.adjacent_cue(sentence, q_tok, &cues).or_else(|| {
+                        cues.iter()
+                            .rposition(|c| c.kind == CueKind::Speech && c.last < q_tok)
+                    });
+                    let Some(cue) = cue.map(|c| &cues[c]) else {
+                        continue;
+                    };
+                    let first_person = cue.agent.kind == NpKind::Pronoun
+                        && matches!(cue.agent.span.slice(text), "I" | "We" | "we");
+                    links[qi] = if first_person {
+                        links[o]
+                    } else {
+                        (
+                            Some(push_np(&mut nps, cue.agent.clone())),
+                            cue.via.clone().map(|v| push_np(&mut nps, v)),
+                        )
+                    };
+                }
+            }
+        }
+        let mut word_sets: Vec<Option<HashSet<String>>> = vec![None; quotes.len()];
+        for i in 0..quotes.len() {
+            if links[i].0.is_some() || quotes[i].depth > 0 {
+                continue;
+            }
+            let words = words_of(&quotes[i]);
+            if words.len() < 2 {
+                continue;
+            }
+            // The repetition comes within the next few quotes, so the search stays local.
+            let repeated = (i + 1..quotes.len().min(i + 40)).find(|&j| {
+                links[j].0.is_some() && {
+                    let later = word_sets[j]
+                        .get_or_insert_with(|| words_of(&quotes[j]).into_iter().collect());
+                    let shared = words.iter().filter(|w| later.contains(*w)).count();
+                    shared * 5 >= words.len() * 4
+                }
+            });
+            if let Some(j) = repeated {
+                links[i] = links[j];
             }
         }
         self.add_outlets(text, quotes, &mut nps);
@@ -793,8 +863,10 @@ impl SourceDetector {
         para: Span,
         quotes: &[QuoteSpan],
         dates: &[DateMention],
+        depth: usize,
     ) -> Vec<Tok<'t>> {
-        // Spans the parser treats as single tokens: top-level quotes and dates outside them.
+        // Spans the parser treats as single tokens: the quotes at `depth` (top-level ones in a
+        // paragraph, nested ones inside a quote) and dates outside them.
         // Both lists are sorted by start, so the paragraph's share is a binary search away.
         let in_para = |start: usize| para.start <= start && start < para.end;
         let first_quote = quotes.partition_point(|q| q.span.start < para.start);
@@ -802,7 +874,7 @@ impl SourceDetector {
             .iter()
             .enumerate()
             .take_while(|(_, q)| in_para(q.span.start))
-            .filter(|(_, q)| q.depth == 0 && para.contains(&q.outer))
+            .filter(|(_, q)| q.depth == depth && para.contains(&q.outer))
             .map(|(i, q)| (q.outer, TokKind::Quote(first_quote + i)))
             .collect();
         let quote_spans: Vec<Span> = opaque.iter().map(|o| o.0).collect();
@@ -1454,10 +1526,19 @@ impl SourceDetector {
             }
         }
         // Head: the last capitalised word or head noun.
-        let head_pos = body.iter().rposition(|&k| {
-            let t = &s[k];
-            (t.is_cap() && !self.not_names.contains(t.text)) || self.is_head(&t.lower())
-        })?;
+        // "'…,' the retired bus driver told the paper": a determined phrase right before a
+        // speech verb is its agent, even with a head noun the lexicon does not list.
+        let agent_of_speech = has_det
+            && !body.is_empty()
+            && s.get(i)
+                .is_some_and(|t| !t.is_cap() && self.is_speech_verb(t));
+        let head_pos = body
+            .iter()
+            .rposition(|&k| {
+                let t = &s[k];
+                (t.is_cap() && !self.not_names.contains(t.text)) || self.is_head(&t.lower())
+            })
+            .or(agent_of_speech.then(|| body.len() - 1))?;
         body.truncate(head_pos + 1);
         let head_tok = &s[*body.last()?];
         let head_lower = head_tok.lower();
@@ -1574,7 +1655,7 @@ impl SourceDetector {
             Role::Organisation
         } else if self.document_heads.contains(head_lower.as_str()) && has_det {
             Role::Document
-        } else if self.titles.contains(head_lower.as_str()) && has_det {
+        } else if (self.titles.contains(head_lower.as_str()) && has_det) || agent_of_speech {
             Role::Person
         } else {
             return None;
