@@ -12,18 +12,18 @@ fn gold_set_scores_stay_above_the_floor() {
     let score = score_dir(&dir, &Annotator::new()).unwrap();
     println!("{score}");
     assert!(
-        score.documents >= 30,
+        score.documents >= 45,
         "the gold set has {} articles",
         score.documents
     );
     let floors = [
         ("quote F1 (exact)", score.quotes_strict.f1(), 0.99),
-        ("speaker accuracy", score.speakers.value(), 0.85),
-        ("source F1 (overlap)", score.sources_relaxed.f1(), 0.91),
-        ("source F1 (exact)", score.sources_strict.f1(), 0.83),
+        ("speaker accuracy", score.speakers.value(), 0.89),
+        ("source F1 (overlap)", score.sources_relaxed.f1(), 0.92),
+        ("source F1 (exact)", score.sources_strict.f1(), 0.85),
         ("date F1 (overlap)", score.dates_relaxed.f1(), 0.94),
-        ("date value accuracy", score.date_values.value(), 0.88),
-        ("publication date", score.published.value(), 0.96),
+        ("date value accuracy", score.date_values.value(), 0.87),
+        ("publication date", score.published.value(), 0.95),
     ];
     let below: Vec<String> = floors
         .iter()
