@@ -479,3 +479,101 @@ fn imports_files_written_by_hand_the_way_the_tools_write_them() {
     let a = &back.doc.annotations[0];
     assert_eq!((a.id.as_str(), a.origin), ("s1", Origin::Auto));
 }
+
+fn newsmark(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsmark"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The program may exit before reading its input; a closed pipe is then fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn cli_exports_imports_and_prints_configs() {
+    let dir = std::env::temp_dir().join(format!("newsmark-formats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let doc = from_json(EVERYTHING).unwrap();
+    let text_path = dir.join("links.txt");
+    std::fs::write(&text_path, &doc.text).unwrap();
+    let json_path = dir.join("links.newsmark.json");
+    std::fs::write(&json_path, EVERYTHING).unwrap();
+    let text_arg = text_path.to_str().unwrap();
+
+    // annotate --format writes the format straight away.
+    let out = newsmark(&["annotate", "--format", "brat", text_arg], "");
+    assert!(out.status.success());
+    let ann = String::from_utf8(out.stdout).unwrap();
+    assert!(ann.starts_with("T1\tQuote 1 9\tÇa ira 😀\n"), "{ann}");
+
+    for format in Format::ALL {
+        let out = newsmark(
+            &[
+                "export",
+                "--format",
+                format.name(),
+                json_path.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = dir.join(format!("links.{format}.{}", format.extension()));
+        std::fs::write(&path, &out.stdout).unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.contains("newsmark: note: "),
+            !matches!(format, Format::LabelStudio),
+            "{format}: {stderr}"
+        );
+        // Import guesses the format from the file.
+        let out = newsmark(&["import", path.to_str().unwrap(), "--text", text_arg], "");
+        assert!(
+            out.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let back = from_json(std::str::from_utf8(&out.stdout).unwrap()).unwrap();
+        assert_eq!(back.annotations.len(), doc.annotations.len(), "{format}");
+    }
+
+    let out = newsmark(&["export", "--format", "brat", "--config"], "");
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("Speaker\tArg1:Quote, Arg2:Source"));
+    let out = newsmark(&["export", "--format", "label-studio", "--config"], "");
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("<Relation value=\"speaker\"/>"));
+
+    // Refusals: one message, exit status 1, nothing on stdout.
+    let ann_path = dir.join("links.brat.ann");
+    for (args, want) in [
+        (
+            vec!["import", "--format", "brat", ann_path.to_str().unwrap()],
+            "give its text with --text",
+        ),
+        (
+            vec!["export", "--format", "conll", "x"],
+            "unknown format \"conll\"",
+        ),
+        (
+            vec!["import", "--format", "spacy", "-"],
+            "not a valid spacy file",
+        ),
+    ] {
+        let out = newsmark(&args, "{\"text\": 3}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && out.stdout.is_empty(), "{args:?}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
