@@ -9,7 +9,8 @@ label-studio.xml (labelling config) and annotation.conf. Readers: spaCy (Doc.cha
 groups, DocBin), pybrat (brat standoff), label-studio-sdk (labelling config and result
 validation). doccano and the W3C model have no offline reader here: their offsets are checked
 with Python's own UTF-16 and code-point slicing instead. Given the newsmark binary, it also
-imports a file written from spaCy's own Doc. Prints one line per check and 'N passed, N failed'.
+imports a file written from spaCy's own Doc and a task made by label-studio-sdk. Prints one
+line per check and 'N passed, N failed'.
 """
 
 import json
@@ -175,6 +176,23 @@ def check_label_studio(case, doc, path, config):
     by_id = {r["id"]: (r["value"]["start"], r["value"]["end"]) for r in result if r["type"] == "labels"}
     rels = sorted((r["labels"][0], by_id[r["from_id"]], by_id[r["to_id"]]) for r in result if r["type"] == "relation")
     check(f"{case} label-studio: relations are the quote links", rels == links(doc))
+    if NEWSMARK:
+        # The other way: a task whose regions and relations the SDK made, imported by newsmark.
+        control = li.get_control("label")
+        regions = {a["id"]: control.label(label=LABEL[a["kind"]], start=a["start"], end=a["end"])
+                   for a in doc["annotations"]}
+        for a in doc["annotations"]:
+            for rel in ("speaker", "via", "continues"):
+                if a.get(rel):
+                    regions[a["id"]].add_relation(regions[a[rel]], label=[rel])
+        made = [json.loads(r.to_json()) for r in regions.values()]
+        made += [rel for r in regions.values() for rel in json.loads(r.to_json_relations())]
+        sdk_task = {"data": {"text": text}, "annotations": [{"result": made}]}
+        out = subprocess.run([NEWSMARK, "import", "--format", "label-studio", "-"], input=json.dumps(sdk_task),
+                             capture_output=True, text=True)
+        imported = json.loads(out.stdout) if out.returncode == 0 else {"annotations": []}
+        check(f"{case} label-studio: newsmark imports the regions and relations the SDK made",
+              expected(imported) == expected(doc) and links(imported) == links(doc), out.stderr[-300:])
 
 
 def check_doccano(case, doc, path):
