@@ -577,3 +577,62 @@ fn cli_exports_imports_and_prints_configs() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TEXT: &str = "😀a\r\nb é \"x\" שלום";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn on_any_brat_lines(ann in "(T[0-9]\t(Quote|Source|Date|X) [0-9]{1,2} [0-9]{1,2}(;[0-9]{1,2} [0-9]{1,2})?\t.{0,4}\n|R[0-9]\t(Speaker|Via|Continues) Arg1:T[0-9] Arg2:T[0-9]\n|A[0-9]\t(Role|TimexType|Corrected) T[0-9]( [a-z]{0,6})?\n|#[0-9]\tAnnotatorNotes T[0-9]\t.{0,3}\n|.{0,8}\n){0,8}") {
+            let _ = import(Format::Brat, &ann, Some(TEXT));
+        }
+
+        #[test]
+        fn on_any_string(input in ".{0,200}", k in 0usize..5) {
+            let _ = import(Format::ALL[k], &input, Some(TEXT));
+        }
+
+        /// Every number of a valid export changed to another, negative and huge ones included.
+        #[test]
+        fn on_exports_with_numbers_changed(k in 0usize..5, nth in 0usize..40, n in prop_oneof![-3i64..200, any::<i64>()]) {
+            let doc = from_json(EVERYTHING).unwrap();
+            let content = export(&doc, Format::ALL[k]).content;
+            let digits: Vec<(usize, usize)> = regex_digit_runs(&content);
+            if let Some(&(s, e)) = digits.get(nth % digits.len().max(1)) {
+                let changed = format!("{}{n}{}", &content[..s], &content[e..]);
+                if let Ok(back) = import(Format::ALL[k], &changed, Some(&doc.text)) {
+                    for a in &back.doc.annotations {
+                        prop_assert!(a.span.end <= back.doc.text.len());
+                        prop_assert!(back.doc.text.is_char_boundary(a.span.start));
+                        prop_assert!(back.doc.text.is_char_boundary(a.span.end));
+                    }
+                }
+            }
+        }
+    }
+
+    fn regex_digit_runs(s: &str) -> Vec<(usize, usize)> {
+        let mut runs = Vec::new();
+        let mut start = None;
+        for (i, b) in s
+            .bytes()
+            .enumerate()
+            .chain(std::iter::once((s.len(), b' ')))
+        {
+            match (b.is_ascii_digit(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(st)) => {
+                    runs.push((st, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        runs
+    }
+}
