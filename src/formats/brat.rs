@@ -58,12 +58,12 @@ impl BratOffsets {
         BratOffsets { map, crlf }
     }
 
-    fn from_byte(&self, byte: usize) -> usize {
+    fn brat_offset(&self, byte: usize) -> usize {
         let cp = self.map.byte_to_cp(byte);
         cp - self.crlf.partition_point(|&r| r < cp)
     }
 
-    fn to_byte(&self, offset: usize) -> Option<usize> {
+    fn byte_of(&self, offset: usize) -> Option<usize> {
         // The i-th CRLF sits at brat offset crlf[i] - i; each one before `offset` adds a unit.
         let before = self
             .crlf
@@ -112,8 +112,8 @@ pub(super) fn export(doc: &Document, notes: &mut Vec<String>) -> String {
             .map(|p| {
                 format!(
                     "{} {}",
-                    offsets.from_byte(p.start),
-                    offsets.from_byte(p.end)
+                    offsets.brat_offset(p.start),
+                    offsets.brat_offset(p.end)
                 )
             })
             .collect();
@@ -217,7 +217,7 @@ pub(super) fn import(input: &str, text: &str) -> Result<Draft, ImportError> {
             let mut ends = range.split_whitespace().map(str::parse::<usize>);
             match (ends.next(), ends.next(), ends.next()) {
                 (Some(Ok(s)), Some(Ok(e)), None) if s <= e => {
-                    match (offsets.to_byte(s), offsets.to_byte(e)) {
+                    match (offsets.byte_of(s), offsets.byte_of(e)) {
                         (Some(s), Some(e)) => parts.push(Span::new(s, e)),
                         _ => {
                             draft.problems.push(format!(
@@ -382,12 +382,12 @@ mod tests {
             if ch == '\n' && text[..byte].ends_with('\r') {
                 continue;
             }
-            let b = o.from_byte(byte);
-            assert_eq!(o.to_byte(b), Some(byte), "byte {byte}");
+            let b = o.brat_offset(byte);
+            assert_eq!(o.byte_of(b), Some(byte), "byte {byte}");
         }
-        assert_eq!(o.from_byte(text.find('b').unwrap()), 2);
-        assert_eq!(o.from_byte(text.find('c').unwrap()), 6);
-        assert_eq!(o.to_byte(o.len() + 1), None);
+        assert_eq!(o.brat_offset(text.find('b').unwrap()), 2);
+        assert_eq!(o.brat_offset(text.find('c').unwrap()), 6);
+        assert_eq!(o.byte_of(o.len() + 1), None);
     }
 
     #[test]
