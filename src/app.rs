@@ -3,6 +3,7 @@
 //! clipboard happen in their effects and handlers), so it is tested natively like the core.
 
 use crate::edit::{Edit, Editor, End};
+use crate::formats::{self, Format};
 use crate::model::{Body, Document, Kind, Origin};
 use crate::serialise;
 use serde::{Deserialize, Serialize};
@@ -84,6 +85,12 @@ pub enum Action {
     SetPublished(String),
     /// A `newsmark/1` file to open.
     Import(String),
+    /// A file chosen to import: `newsmark/1` or another tool's format, told by its name and
+    /// content (brat and W3C files are read against the open article's text).
+    ImportFile {
+        name: String,
+        content: String,
+    },
     /// Restore what storage held.
     Restore(Saved),
     Notify(Notice),
@@ -315,6 +322,42 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 apply(&mut next, Edit::SetPublished { published })
             }
         }
+        Action::ImportFile { name, content } => {
+            let Some(format) = Format::sniff(&name, &content) else {
+                return reduce(state, Action::Import(content));
+            };
+            let text = format.needs_text().then(|| next.doc().text.clone());
+            match formats::import(format, &content, text.as_deref()) {
+                Ok(imported) => {
+                    let old = std::mem::replace(&mut next.editor, Editor::new(imported.doc));
+                    next.previous = Some(old);
+                    next.selected = None;
+                    let mut text = format!("Imported a {} file", format.label());
+                    if format.needs_text() {
+                        text.push_str(" onto the open article's text (the file holds none)");
+                    }
+                    text.push_str(
+                        ". The article you had open is kept: “Restore previous” brings it back.",
+                    );
+                    for n in &imported.notes {
+                        text.push_str("\n• ");
+                        text.push_str(n);
+                    }
+                    next.notice = notice(Level::Info, text);
+                    true
+                }
+                Err(e) => {
+                    next.notice = notice(
+                        Level::Error,
+                        format!(
+                            "This {} file was not imported, and nothing changed:\n{e}",
+                            format.label()
+                        ),
+                    );
+                    false
+                }
+            }
+        }
         Action::Import(json) => match serialise::from_json(&json) {
             Ok(doc) => {
                 let old = std::mem::replace(&mut next.editor, Editor::new(doc));
@@ -493,6 +536,67 @@ mod tests {
         assert_eq!(s.doc().of_kind(Kind::Quote).count(), 1);
         let s = reduce(&s, Action::RestorePrevious);
         assert_eq!(s.doc(), &corrected);
+    }
+
+    #[test]
+    fn imports_other_formats_and_refuses_bad_ones_changing_nothing() {
+        let s = AppState::sample();
+        let doc = s.doc().clone();
+        // A brat file holds no text: it is read against the open article.
+        let ann = formats::export(&doc, Format::Brat).content;
+        let after = reduce(
+            &s,
+            Action::ImportFile {
+                name: "a.ann".into(),
+                content: ann,
+            },
+        );
+        assert_eq!(after.doc().text, doc.text);
+        assert_eq!(after.doc().annotations.len(), doc.annotations.len());
+        assert!(after.previous.is_some());
+        let n = after.notice.as_ref().unwrap();
+        assert!(
+            n.text
+                .contains("Imported a brat .ann file onto the open article"),
+            "{}",
+            n.text
+        );
+        // doccano says what it did not carry.
+        let line = formats::export(&doc, Format::Doccano).content;
+        let after = reduce(
+            &s,
+            Action::ImportFile {
+                name: "a.jsonl".into(),
+                content: line,
+            },
+        );
+        assert!(after.notice.unwrap().text.contains("value left empty"));
+        // A bad file changes nothing.
+        let bad = reduce(
+            &s,
+            Action::ImportFile {
+                name: "a.ann".into(),
+                content: "T1\tQuote 0 99999\tnope\n".into(),
+            },
+        );
+        assert_eq!(bad.doc(), s.doc());
+        assert!(bad.previous.is_none());
+        let n = bad.notice.unwrap();
+        assert_eq!(n.level, Level::Error);
+        assert!(
+            n.text.contains("was not imported, and nothing changed"),
+            "{}",
+            n.text
+        );
+        // A newsmark/1 file still goes the usual way.
+        let native = reduce(
+            &s,
+            Action::ImportFile {
+                name: "a.json".into(),
+                content: serialise::to_json(&doc, true),
+            },
+        );
+        assert_eq!(native.doc().annotations, doc.annotations);
     }
 
     #[test]

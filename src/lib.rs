@@ -10,6 +10,7 @@ pub mod detect;
 pub mod edit;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod eval;
+pub mod formats;
 pub mod highlight;
 pub mod model;
 pub mod normalise;

@@ -10,6 +10,7 @@ pub mod view;
 
 use crate::app::{self, Action, AppState, Level, Notice};
 use crate::edit::End;
+use crate::formats::{self, Format};
 use crate::model::Kind;
 use crate::serialise;
 use gloo::events::EventListener;
@@ -226,6 +227,116 @@ struct HeaderProps {
     view_ref: NodeRef,
 }
 
+#[derive(Properties, PartialEq)]
+struct ExportFormatProps {
+    doc: Rc<crate::model::Document>,
+    dispatch: UseReducerDispatcher<Store>,
+}
+
+/// The other formats' export: a format choice, its button, and for brat the `.txt` and for
+/// Label Studio and brat the tool's configuration file.
+#[function_component(ExportFormat)]
+fn export_format_menu(props: &ExportFormatProps) -> Html {
+    let format = use_state(|| Format::LabelStudio);
+    let d = props.dispatch.clone();
+    let base = app::export_name(&props.doc)
+        .trim_end_matches(".newsmark.json")
+        .to_string();
+    let save = {
+        let d = d.clone();
+        move |name: String, content: String, mime: &'static str, told: String| {
+            let d = d.clone();
+            Callback::from(move |_: MouseEvent| {
+                let (level, text) = match dom::download(&name, &content, mime) {
+                    Ok(()) => (Level::Info, told.clone()),
+                    Err(e) => (Level::Error, format!("The download failed: {e:?}")),
+                };
+                d.dispatch(Action::Notify(Notice { level, text }));
+            })
+        }
+    };
+    let f = *format;
+    let name = match f {
+        Format::Brat => format!("{base}.ann"),
+        f => format!("{base}.{}.{}", f.name(), f.extension()),
+    };
+    // Exported when clicked, not on every render.
+    let export = {
+        let (doc, d, name) = (props.doc.clone(), d.clone(), name.clone());
+        Callback::from(move |_: MouseEvent| {
+            let out = formats::export(&doc, f);
+            let mut text = format!("Exported as {} ({name}).", f.label());
+            if f == Format::Brat {
+                text.push_str(&format!(
+                    " brat reads it beside the article as {base}.txt: use “Save .txt”."
+                ));
+            }
+            for n in &out.notes {
+                text.push_str("\n• ");
+                text.push_str(n);
+            }
+            let (level, text) = match dom::download(&name, &out.content, f.mime()) {
+                Ok(()) => (Level::Info, text),
+                Err(e) => (Level::Error, format!("The download failed: {e:?}")),
+            };
+            d.dispatch(Action::Notify(Notice { level, text }));
+        })
+    };
+    let on_change = {
+        let format = format.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                if let Ok(f) = select.value().parse::<Format>() {
+                    format.set(f);
+                }
+            }
+        })
+    };
+    let txt = (f == Format::Brat).then(|| {
+        save(
+            format!("{}.txt", name.trim_end_matches(".ann")),
+            props.doc.text.clone(),
+            "text/plain",
+            "Saved the article text for brat.".into(),
+        )
+    });
+    let config = f.config().map(|c| {
+        let file = if f == Format::Brat {
+            "annotation.conf"
+        } else {
+            "newsmark-label-studio-config.xml"
+        };
+        save(
+            file.into(),
+            c.into(),
+            "text/plain",
+            format!(
+                "Saved {file}, the {} configuration for these files.",
+                f.label()
+            ),
+        )
+    });
+    html! {
+        <>
+            <select id="export-format" aria-label="Export format" onchange={on_change}>
+                { for Format::ALL.iter().map(|o| html! {
+                    <option value={o.name()} selected={*o == f}>{ o.label() }</option>
+                }) }
+            </select>
+            <button type="button" onclick={export} title="Export in the chosen tool's format">{"Export"}</button>
+            if let Some(txt) = txt {
+                <button type="button" onclick={txt}>{"Save .txt"}</button>
+            }
+            if let Some(config) = config {
+                <button type="button" onclick={config} title="The tool's configuration for these files">{"Config"}</button>
+            }
+        </>
+    }
+}
+
 #[function_component(Header)]
 fn header(props: &HeaderProps) -> Html {
     let d = props.dispatch.clone();
@@ -272,7 +383,7 @@ fn header(props: &HeaderProps) -> Html {
         })
     };
     // Reads the chosen file and turns its text into an action.
-    let read_file = |input: NodeRef, make: fn(String) -> Action| {
+    let read_file = |input: NodeRef, make: fn(String, String) -> Action| {
         let (d, reader) = (d.clone(), reader.clone());
         Callback::from(move |_: Event| {
             let Some(el) = input.cast::<HtmlInputElement>() else {
@@ -282,11 +393,11 @@ fn header(props: &HeaderProps) -> Html {
                 return;
             };
             el.set_value("");
-            let d = d.clone();
+            let (d, name) = (d.clone(), file.name());
             let task =
                 gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| {
                     match text {
-                        Ok(t) => d.dispatch(make(t)),
+                        Ok(t) => d.dispatch(make(name, t)),
                         Err(e) => d.dispatch(Action::Notify(Notice {
                             level: Level::Error,
                             text: format!("The file could not be read as text: {e}"),
@@ -296,8 +407,11 @@ fn header(props: &HeaderProps) -> Html {
             *reader.borrow_mut() = Some(task);
         })
     };
-    let on_import = read_file(import_ref.clone(), Action::Import);
-    let on_open = read_file(open_ref.clone(), Action::SetText);
+    let on_import = read_file(import_ref.clone(), |name, content| Action::ImportFile {
+        name,
+        content,
+    });
+    let on_open = read_file(open_ref.clone(), |_, text| Action::SetText(text));
     let click = |r: NodeRef| {
         Callback::from(move |_: MouseEvent| {
             if let Some(el) = r.cast::<HtmlInputElement>() {
@@ -364,9 +478,10 @@ fn header(props: &HeaderProps) -> Html {
                 <button type="button" class="mk mk-date" onmousedown={create(Kind::Date)} title="Mark the selected text as a date (d)">{"Date"}</button>
                 <span class="sep"></span>
                 <button type="button" onclick={export}>{"Export JSON"}</button>
+                <ExportFormat doc={props.doc.clone()} dispatch={d.clone()} />
                 <button type="button" onclick={copy}>{"Copy JSON"}</button>
                 <button type="button" onclick={click(import_ref.clone())}>{"Import"}</button>
-                <input type="file" accept=".json,application/json" ref={import_ref} onchange={on_import} hidden=true aria-label="Import a newsmark JSON file" />
+                <input type="file" accept=".json,.jsonl,.jsonld,.ann,application/json" ref={import_ref} onchange={on_import} hidden=true aria-label="Import a newsmark JSON file or a Label Studio, doccano, brat, W3C or spaCy file" />
                 <button type="button" onclick={click(open_ref.clone())}>{"Open .txt"}</button>
                 <input type="file" accept=".txt,text/plain" ref={open_ref} onchange={on_open} hidden=true aria-label="Open a text file" />
                 if props.has_previous {

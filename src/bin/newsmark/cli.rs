@@ -4,7 +4,9 @@
 //! `newsmark annotate --jsonl FILE|-` reads one `{"id", "text", "published"?}` object per line
 //! and writes one result per line, answering a bad line with `{"id", "error"}` and going on.
 
+use crate::formats;
 use clap::{Parser, Subcommand};
+use newsmark::formats::Format;
 use newsmark::{detect::published, serialise, Annotator, Options};
 use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
@@ -35,6 +37,36 @@ enum Command {
         /// Print JSON on one line instead of indented.
         #[arg(long)]
         compact: bool,
+        /// Write another tool's format instead of newsmark/1 (see `newsmark export`).
+        #[arg(long, conflicts_with = "jsonl")]
+        format: Option<Format>,
+    },
+    /// Write a newsmark/1 document in another tool's format: label-studio, doccano, brat
+    /// (the .ann file), w3c or spacy. What the format cannot carry is noted on stderr.
+    Export {
+        #[arg(long)]
+        format: Format,
+        /// The newsmark/1 JSON file, or `-` for standard input.
+        #[arg(required_unless_present = "config")]
+        input: Option<String>,
+        /// Print the tool's configuration instead (Label Studio's labelling config, brat's
+        /// annotation.conf).
+        #[arg(long)]
+        config: bool,
+    },
+    /// Read a file in another tool's format and print it as newsmark/1 JSON.
+    Import {
+        /// label-studio, doccano, brat, w3c or spacy; guessed from the file when absent.
+        #[arg(long)]
+        format: Option<Format>,
+        /// The file, or `-` for standard input.
+        input: String,
+        /// The article text, for formats that do not hold it (brat's .txt, W3C).
+        #[arg(long)]
+        text: Option<String>,
+        /// Print JSON on one line instead of indented.
+        #[arg(long)]
+        compact: bool,
     },
     /// Score the annotator against annotated articles and print a table: a directory of
     /// TimeML .tml files (dates, TempEval-3 metrics), or of NAME.txt plus NAME.toml gold files
@@ -56,7 +88,19 @@ pub fn main() -> ExitCode {
             published,
             jsonl,
             compact,
-        } => annotate(&input, published.as_deref(), jsonl, compact),
+            format,
+        } => annotate(&input, published.as_deref(), jsonl, compact, format),
+        Command::Export {
+            format,
+            input,
+            config,
+        } => formats::export(format, input.as_deref(), config),
+        Command::Import {
+            format,
+            input,
+            text,
+            compact,
+        } => formats::import(format, &input, text.as_deref(), compact),
         Command::Eval { dir, verbose } => evaluate(&dir, verbose),
     };
     match result {
@@ -74,7 +118,7 @@ pub fn main() -> ExitCode {
 const BROKEN_PIPE: &str = "broken pipe";
 
 /// An output error as the message the user sees.
-fn output_error(e: io::Error) -> String {
+pub(crate) fn output_error(e: io::Error) -> String {
     if e.kind() == io::ErrorKind::BrokenPipe {
         BROKEN_PIPE.to_string()
     } else {
@@ -130,6 +174,7 @@ fn annotate(
     published: Option<&str>,
     jsonl: bool,
     compact: bool,
+    format: Option<Format>,
 ) -> Result<(), String> {
     let options = caller_date(published)?;
     let annotator = Annotator::new();
@@ -145,6 +190,9 @@ fn annotate(
             format!("{input} is not UTF-8 text (invalid byte at offset {}); convert it first, e.g. with iconv", e.utf8_error().valid_up_to())
         })?;
         let doc = annotator.annotate(&text, &options);
+        if let Some(format) = format {
+            return formats::print(&doc, format);
+        }
         writeln!(out, "{}", serialise::to_json(&doc, !compact)).map_err(output_error)?;
         return out.flush().map_err(output_error);
     }
