@@ -162,10 +162,14 @@ for (const mb of jsonlSizes) {
     const seconds = (performance.now() - t0) / 1000;
     closeSync(devNull);
     if (p.status !== 0) throw new Error(`newsmark annotate --jsonl: ${p.stderr}`);
-    const rss = Number(p.stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)[1]) * 1024;
-    const r = { mb, bytes, threads, seconds, mbPerS: bytes / MB / seconds, peakRss: rss };
+    const field = (name) => p.stderr.match(new RegExp(`${name}: ([0-9.]+)`))[1];
+    const rss = Number(field('Maximum resident set size \\(kbytes\\)')) * 1024;
+    // The CPU share it got says whether a second thread had a core to run on: on a machine
+    // shared with other work, wall-clock throughput alone cannot show the scaling.
+    const cpuSeconds = Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)'));
+    const r = { mb, bytes, threads, seconds, cpuSeconds, mbPerS: bytes / MB / seconds, mbPerCpuS: bytes / MB / cpuSeconds, cpuShare: cpuSeconds / seconds, peakRss: rss };
     results.jsonl.push(r);
-    row(`annotate --jsonl ${fmt(bytes / MB, 0)} MB, ${threads} thread${threads > 1 ? 's' : ''}`, `${fmt(r.mbPerS, 2)} MB/s, peak RSS ${fmt(rss / MB)} MB`, '');
+    row(`annotate --jsonl ${fmt(bytes / MB, 0)} MB, ${threads} thread${threads > 1 ? 's' : ''}`, `${fmt(r.mbPerS, 2)} MB/s on ${fmt(r.cpuShare, 2)} cores (${fmt(r.mbPerCpuS, 2)} per CPU-s), peak RSS ${fmt(rss / MB)} MB`, '');
   }
 }
 if (results.jsonl.length) {
