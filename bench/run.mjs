@@ -6,7 +6,8 @@
 // 5,000-word and a 100,000-word article, memory); the size of what the page downloads; and
 // `newsmark annotate --jsonl` on 1 and 2 threads with its peak memory on growing inputs.
 // Prints one table, each figure beside its target, and writes target/bench/results.json.
-// BENCH_JSONL_MB (default "10 100") lists the JSONL input sizes in MB.
+// BENCH_JSONL_MB (default "10 100") lists the JSONL input sizes in MB; BENCH_NATIVE=0 leaves
+// out criterion's figures (scripts/bench --no-native).
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, openSync, closeSync } from 'node:fs';
 import { readFile, writeFile, readdir, stat } from 'node:fs/promises';
@@ -35,6 +36,7 @@ for (const size of sizes) {
   for (const [shape, criterionName] of Object.entries(shapes)) {
     const r = (results.throughput[`${shape}-${size}`] = { size, shape });
     try {
+      if (process.env.BENCH_NATIVE === '0') throw new Error('scripts/bench --no-native');
       const estimates = JSON.parse(await readFile(join(root, `target/criterion/annotate/${criterionName}-${size}/new/estimates.json`), 'utf8'));
       const bench = JSON.parse(await readFile(join(root, `target/criterion/annotate/${criterionName}-${size}/new/benchmark.json`), 'utf8'));
       const bytes = bench.throughput.Bytes;
