@@ -19,14 +19,21 @@ fn newsmark(args: &[&str], stdin: Option<&[u8]>) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the newsmark binary runs");
-    if let Some(input) = stdin {
-        // The program may refuse its arguments and exit before reading its input.
-        if let Err(e) = child.stdin.take().unwrap().write_all(input) {
-            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.map(<[u8]>::to_vec);
+    // Written from another thread while the output is read: a large input would otherwise
+    // fill both pipes and block the program and the test on each other.
+    let writer = std::thread::spawn(move || {
+        if let Some(input) = input {
+            // The program may refuse its arguments and exit before reading its input.
+            if let Err(e) = pipe.write_all(&input) {
+                assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+            }
         }
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output
 }
 
 fn json(out: &Output) -> serde_json::Value {
@@ -146,4 +153,61 @@ fn jsonl_answers_every_line_in_order_and_survives_bad_ones() {
         .find(|a| a["text"] == "last year")
         .unwrap();
     assert!(last_year["value"].is_null());
+}
+
+#[test]
+fn jsonl_on_several_threads_answers_in_input_order() {
+    // Several batches (64 lines per thread each) of articles of very different lengths, so
+    // that later lines often finish before earlier ones; a bad line and blank lines among them.
+    let mut input = String::new();
+    for i in 0..700 {
+        let text = match i % 4 {
+            0 => format!("\"We won game {i},\" Coach Ana Ortiz said on Tuesday."),
+            1 => "Officials said the road reopened last year. ".repeat(60),
+            2 => format!(
+                "Reuters reported on March {} that talks had stalled.",
+                i % 28 + 1
+            ),
+            _ => String::new(),
+        };
+        if i == 350 {
+            input.push_str("not json\n\n");
+        }
+        input.push_str(
+            &serde_json::json!({ "id": i, "text": text, "published": "2024-05-09" }).to_string(),
+        );
+        input.push('\n');
+    }
+    let one = newsmark(
+        &["annotate", "--jsonl", "-", "--threads", "1"],
+        Some(input.as_bytes()),
+    );
+    let three = newsmark(
+        &["annotate", "--jsonl", "-", "--threads", "3"],
+        Some(input.as_bytes()),
+    );
+    assert!(one.status.success() && three.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&three.stdout),
+        String::from_utf8_lossy(&one.stdout),
+        "three threads answer exactly as one does"
+    );
+    let ids: Vec<serde_json::Value> = String::from_utf8(three.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].clone())
+        .collect();
+    let mut expected: Vec<serde_json::Value> = (0..700).map(serde_json::Value::from).collect();
+    expected.insert(350, serde_json::Value::Null);
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn jsonl_refuses_an_impossible_thread_count_quietly() {
+    let out = newsmark(
+        &["annotate", "--jsonl", "-", "--threads", "nine"],
+        Some(b"{\"text\": \"x\"}\n"),
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--threads"));
 }

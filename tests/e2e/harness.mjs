@@ -13,10 +13,11 @@ const types = {
   '.css': 'text/css', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8',
 };
 
-export async function serve() {
+/// Serves `dir` (dist/ unless told otherwise).
+export async function serve(dir = dist) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = join(dist, path === '/' ? 'index.html' : path);
+    const file = join(dir, path === '/' ? 'index.html' : path);
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });

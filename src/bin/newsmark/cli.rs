@@ -40,6 +40,9 @@ enum Command {
         /// Write another tool's format instead of newsmark/1 (see `newsmark export`).
         #[arg(long, conflicts_with = "jsonl")]
         format: Option<Format>,
+        /// With --jsonl: how many threads annotate (0, the default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
     },
     /// Write a newsmark/1 document in another tool's format: label-studio, doccano, brat
     /// (the .ann file), w3c or spacy. What the format cannot carry is noted on stderr.
@@ -89,7 +92,15 @@ pub fn main() -> ExitCode {
             jsonl,
             compact,
             format,
-        } => annotate(&input, published.as_deref(), jsonl, compact, format),
+            threads,
+        } => annotate(
+            &input,
+            published.as_deref(),
+            jsonl,
+            compact,
+            format,
+            threads,
+        ),
         Command::Export {
             format,
             input,
@@ -175,9 +186,9 @@ fn annotate(
     jsonl: bool,
     compact: bool,
     format: Option<Format>,
+    threads: usize,
 ) -> Result<(), String> {
     let options = caller_date(published)?;
-    let annotator = Annotator::new();
     let mut reader = open(input)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -189,72 +200,12 @@ fn annotate(
         let text = String::from_utf8(bytes).map_err(|e| {
             format!("{input} is not UTF-8 text (invalid byte at offset {}); convert it first, e.g. with iconv", e.utf8_error().valid_up_to())
         })?;
-        let doc = annotator.annotate(&text, &options);
+        let doc = Annotator::shared().annotate(&text, &options);
         if let Some(format) = format {
             return formats::print(&doc, format);
         }
         writeln!(out, "{}", serialise::to_json(&doc, !compact)).map_err(output_error)?;
         return out.flush().map_err(output_error);
     }
-    let mut line = Vec::new();
-    let mut number = 0usize;
-    loop {
-        line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| format!("cannot read {input}: {e}"))?;
-        if n == 0 {
-            break;
-        }
-        number += 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let result = annotate_line(&annotator, &line, &options, number);
-        writeln!(out, "{result}").map_err(output_error)?;
-    }
-    out.flush().map_err(output_error)
-}
-
-/// One JSONL record in, one out; errors become `{"id", "error"}` records.
-fn annotate_line(
-    annotator: &Annotator,
-    line: &[u8],
-    options: &Options,
-    number: usize,
-) -> serde_json::Value {
-    let error =
-        |id: serde_json::Value, message: String| serde_json::json!({ "id": id, "error": message });
-    let value: serde_json::Value = match serde_json::from_slice(line) {
-        Ok(v) => v,
-        Err(e) => {
-            return error(
-                serde_json::Value::Null,
-                format!("line {number}: not JSON: {e}"),
-            )
-        }
-    };
-    let id = value.get("id").cloned().unwrap_or(serde_json::Value::Null);
-    let Some(text) = value.get("text").and_then(|t| t.as_str()) else {
-        return error(id, format!("line {number}: no \"text\" string"));
-    };
-    let mut options = options.clone();
-    match value.get("published") {
-        None | Some(serde_json::Value::Null) => {}
-        Some(p) => match p.as_str().and_then(published::from_caller) {
-            Some(date) => options.published = Some(date),
-            None => {
-                return error(
-                    id,
-                    format!("line {number}: \"published\" is not an ISO 8601 date or timestamp"),
-                )
-            }
-        },
-    }
-    let doc = annotator.annotate(text, &options);
-    let mut result = serialise::to_value(&doc);
-    if let serde_json::Value::Object(map) = &mut result {
-        map.insert("id".into(), id);
-    }
-    result
+    super::jsonl::annotate(reader, &mut out, &options, threads, input, output_error)
 }

@@ -4,6 +4,8 @@
 mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 mod formats;
+#[cfg(not(target_arch = "wasm32"))]
+mod jsonl;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
