@@ -36,6 +36,12 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Validate a newsmark/1 file (or `-`) and print each problem with its line, column and
+    /// JSON path; exit status 1 if there is any.
+    Check {
+        /// The newsmark/1 JSON file, or `-` for standard input.
+        file: String,
+    },
     /// Score the annotator against annotated articles and print a table: a directory of
     /// TimeML .tml files (dates, TempEval-3 metrics), or of NAME.txt plus NAME.toml gold files
     /// (quotes, speakers, sources, dates; see tests/gold/README.md).
@@ -58,6 +64,7 @@ pub fn main() -> ExitCode {
             compact,
         } => annotate(&input, published.as_deref(), jsonl, compact),
         Command::Eval { dir, verbose } => evaluate(&dir, verbose),
+        Command::Check { file } => crate::check::run(&file),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -74,7 +81,7 @@ pub fn main() -> ExitCode {
 const BROKEN_PIPE: &str = "broken pipe";
 
 /// An output error as the message the user sees.
-fn output_error(e: io::Error) -> String {
+pub fn output_error(e: io::Error) -> String {
     if e.kind() == io::ErrorKind::BrokenPipe {
         BROKEN_PIPE.to_string()
     } else {
