@@ -199,7 +199,10 @@ fn damage(file: &mut Value, m: &Mutation) {
         return;
     };
     let n = annotations.len();
-    let pick = |i: u16| (n > 0).then(|| i as usize % n);
+    // Only annotations that are still objects can have fields set (`annotations` may have
+    // been replaced by an array of anything).
+    let objects = annotations.iter().all(Value::is_object);
+    let pick = |i: u16| (n > 0 && objects).then(|| i as usize % n);
     match m {
         Mutation::Nudge { ann, end, delta } => {
             if let Some(i) = pick(*ann) {
