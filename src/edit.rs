@@ -364,7 +364,9 @@ fn reresolve_dates(doc: &Document, anchor: Option<chrono::NaiveDate>, change: &m
 /// Removes every link to `id` (speakers, relays, continued parts), recording the quotes it
 /// touches in `change`.
 fn unlink(doc: &Document, id: &str, change: &mut Change) {
-    for q in &doc.annotations {
+    // The annotation itself is already in the change; its own links go with it (recording it
+    // twice would keep it in the document).
+    for q in doc.annotations.iter().filter(|q| q.id != id) {
         if let Body::Quote {
             speaker,
             via,

@@ -272,6 +272,9 @@ impl Document {
                     (continues, Kind::Quote),
                 ] {
                     if let Some(t) = target {
+                        if *t == a.id {
+                            return Err(format!("{} links to itself", a.id));
+                        }
                         if kinds.get(t.as_str()) != Some(&kind) {
                             return Err(format!("{} links to a missing or wrong-kind {t}", a.id));
                         }

@@ -436,6 +436,7 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
             ] {
                 let Some(t) = target else { continue };
                 let message = match kinds.get(t.as_str()) {
+                    _ if *t == a.id => format!("{field} {t:?} is the annotation itself"),
                     None => format!("{field} {t:?} does not exist"),
                     Some(k) if *k != kind => {
                         format!("{field} {t:?} is a {}, not a {}", k.name(), kind.name())

@@ -310,10 +310,21 @@ fn edit_session(imported: newsmark::Document, ops: &[EditOp]) {
     }
     common::check(&ed.doc);
     while ed.undo() {}
-    assert!(
-        ed.doc == imported,
-        "undoing everything did not give back the import"
-    );
+    if ed.doc != imported {
+        let ids = |d: &newsmark::Document| {
+            d.annotations
+                .iter()
+                .map(|a| format!("{}@{}..{}", a.id, a.span.start, a.span.end))
+                .collect::<Vec<_>>()
+        };
+        panic!(
+            "undoing everything did not give back the import:\n{:?}\n{:?}\npublished {:?} / {:?}\nops {ops:?}",
+            ids(&imported),
+            ids(&ed.doc),
+            imported.published,
+            ed.doc.published
+        );
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
