@@ -110,6 +110,29 @@ impl Editor {
         self.cursor < self.history.len()
     }
 
+    /// Checks the document's invariants and that every change in the history fits its text,
+    /// so that undo and redo cannot bring back a span outside it. For state read back from
+    /// storage, which another version or a damaged save may have written.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        self.doc.check_invariants()?;
+        if self.cursor > self.history.len() {
+            return Err(format!(
+                "history position {} beyond its {} changes",
+                self.cursor,
+                self.history.len()
+            ));
+        }
+        let text = &self.doc.text;
+        for (i, change) in self.history.iter().enumerate() {
+            let spans = change.before.iter().chain(&change.after).map(|a| a.span);
+            let dates = change.published.iter().flat_map(|(old, new)| [old, new]);
+            for span in spans.chain(dates.filter_map(|p| p.as_ref()?.span)) {
+                crate::model::span_in(text, span).map_err(|e| format!("change {i}: {e}"))?;
+            }
+        }
+        Ok(())
+    }
+
     /// How many edits are done (the position in the history).
     pub fn position(&self) -> usize {
         self.cursor
@@ -341,7 +364,9 @@ fn reresolve_dates(doc: &Document, anchor: Option<chrono::NaiveDate>, change: &m
 /// Removes every link to `id` (speakers, relays, continued parts), recording the quotes it
 /// touches in `change`.
 fn unlink(doc: &Document, id: &str, change: &mut Change) {
-    for q in &doc.annotations {
+    // The annotation itself is already in the change; its own links go with it (recording it
+    // twice would keep it in the document).
+    for q in doc.annotations.iter().filter(|q| q.id != id) {
         if let Body::Quote {
             speaker,
             via,

@@ -232,4 +232,78 @@ impl Document {
     pub fn text_of(&self, annotation: &Annotation) -> &str {
         annotation.span.slice(&self.text)
     }
+
+    /// Checks what every part of newsmark relies on (ARCHITECTURE.md, Invariants): spans
+    /// non-empty, inside the text and on character boundaries; annotations sorted; ids unique;
+    /// links pointing at annotations of the right kind. Used on anything that did not come
+    /// from the annotator or the edit model (saved state), and by tests and fuzz targets.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let mut kinds = std::collections::HashMap::with_capacity(self.annotations.len());
+        let mut previous: Option<&Annotation> = None;
+        for a in &self.annotations {
+            span_in(&self.text, a.span).map_err(|e| format!("{}: {e}", a.id))?;
+            if a.span.is_empty() {
+                return Err(format!("{}: empty span", a.id));
+            }
+            if let Some(p) = previous {
+                let key = |a: &Annotation| (a.span.start, std::cmp::Reverse(a.span.end), a.kind());
+                if key(p) > key(a) {
+                    return Err(format!(
+                        "{} comes after {} but starts before it",
+                        a.id, p.id
+                    ));
+                }
+            }
+            previous = Some(a);
+            if kinds.insert(a.id.as_str(), a.kind()).is_some() {
+                return Err(format!("duplicate id {}", a.id));
+            }
+        }
+        for a in &self.annotations {
+            if let Body::Quote {
+                speaker,
+                via,
+                continues,
+            } = &a.body
+            {
+                for (target, kind) in [
+                    (speaker, Kind::Source),
+                    (via, Kind::Source),
+                    (continues, Kind::Quote),
+                ] {
+                    if let Some(t) = target {
+                        if *t == a.id {
+                            return Err(format!("{} links to itself", a.id));
+                        }
+                        if kinds.get(t.as_str()) != Some(&kind) {
+                            return Err(format!("{} links to a missing or wrong-kind {t}", a.id));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(span) = self.published.as_ref().and_then(|p| p.span) {
+            span_in(&self.text, span).map_err(|e| format!("published: {e}"))?;
+        }
+        for d in &self.diagnostics {
+            if let Some(span) = d.span {
+                span_in(&self.text, span).map_err(|e| format!("diagnostic: {e}"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `span` is a valid byte range of `text`.
+pub fn span_in(text: &str, span: Span) -> Result<(), String> {
+    if span.start > span.end || span.end > text.len() {
+        return Err(format!(
+            "{span:?} is outside the text ({} bytes)",
+            text.len()
+        ));
+    }
+    if !text.is_char_boundary(span.start) || !text.is_char_boundary(span.end) {
+        return Err(format!("{span:?} splits a character"));
+    }
+    Ok(())
 }

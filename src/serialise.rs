@@ -162,20 +162,83 @@ fn to_wire(doc: &Document) -> WireDocument {
 /// Why an imported file was refused. Each problem names the place it was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+/// One thing wrong with a file, and where: a JSON path (`annotations[3]`, `published`; empty
+/// for the whole file) and, when it can be told, the line and column (from 1) in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl Problem {
+    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            path: path.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// A JSON syntax or shape error, placed where serde_json stopped.
+    fn from_serde(path: &str, what: &str, e: &serde_json::Error) -> Self {
+        // serde_json's message ends with " at line L column C"; the place is kept separately.
+        let text = e.to_string();
+        let message = match text.rfind(" at line ") {
+            Some(i) if e.line() > 0 => text[..i].to_string(),
+            _ => text,
+        };
+        Problem {
+            path: path.into(),
+            line: (e.line() > 0).then_some(e.line()),
+            column: (e.line() > 0).then_some(e.column()),
+            message: format!("{what}: {message}"),
+        }
+    }
+}
+
+/// A problem whose place is written in its message (the other formats' importers).
+impl From<String> for Problem {
+    fn from(message: String) -> Self {
+        Problem::new("", message)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        write!(f, "{}", self.message)?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, " (line {line}, column {column})")?;
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.problems.join("\n"))
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for ImportError {}
 
-fn refuse(problem: impl Into<String>) -> ImportError {
+fn refuse(problem: Problem) -> ImportError {
     ImportError {
-        problems: vec![problem.into()],
+        problems: vec![problem],
     }
 }
 
@@ -185,24 +248,90 @@ fn refuse(problem: impl Into<String>) -> ImportError {
 /// valid or every problem is reported.
 pub fn from_json(json: &str) -> Result<Document, ImportError> {
     let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| refuse(format!("not JSON: {e}")))?;
+        serde_json::from_str(json).map_err(|e| refuse(Problem::from_serde("", "not JSON", &e)))?;
     match value.get("schema").and_then(|s| s.as_str()) {
         None => {
-            return Err(refuse(
+            return Err(refuse(Problem::new(
+                "schema",
                 "missing \"schema\": this is not a newsmark document",
-            ))
+            )))
         }
         Some(SCHEMA) => {}
         Some(s) if s.starts_with("newsmark/") => {
-            return Err(refuse(format!(
-                "schema {s:?} is not supported by this version of newsmark, which reads {SCHEMA:?}"
+            return Err(refuse(Problem::new(
+                "schema",
+                format!(
+                    "{s:?} is not supported by this version of newsmark, which reads {SCHEMA:?}; \
+                 it was written by another (probably newer) version"
+                ),
             )))
         }
-        Some(s) => return Err(refuse(format!("schema {s:?} is not {SCHEMA:?}"))),
+        Some(s) => {
+            return Err(refuse(Problem::new(
+                "schema",
+                format!("{s:?} is not {SCHEMA:?}"),
+            )))
+        }
     }
-    let wire: WireDocument =
-        serde_json::from_value(value).map_err(|e| refuse(format!("wrong shape: {e}")))?;
-    from_wire(wire)
+    drop(value);
+    // Parsed again from the text (not the value) so that a wrong shape has a line and column.
+    let wire: WireDocument = serde_json::from_str(json)
+        .map_err(|e| refuse(Problem::from_serde("", "wrong shape", &e)))?;
+    from_wire(wire).map_err(|mut e| {
+        locate(json, &mut e.problems);
+        e
+    })
+}
+
+/// Fills in the line and column of problems whose path names an annotation or a top-level
+/// field, by finding where those values start in the file.
+fn locate(json: &str, problems: &mut [Problem]) {
+    use serde_json::value::RawValue;
+    #[derive(Deserialize)]
+    struct Places<'a> {
+        #[serde(borrow, default)]
+        annotations: Vec<&'a RawValue>,
+        #[serde(borrow, default)]
+        diagnostics: Vec<&'a RawValue>,
+        #[serde(borrow, default)]
+        published: Option<&'a RawValue>,
+        #[serde(borrow, default)]
+        published_span: Option<&'a RawValue>,
+    }
+    let Ok(places) = serde_json::from_str::<Places>(json) else {
+        return;
+    };
+    let line_column = |raw: &RawValue| {
+        let at = raw.get().as_ptr() as usize - json.as_ptr() as usize;
+        let before = &json[..at];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        (line, column)
+    };
+    for p in problems.iter_mut().filter(|p| p.line.is_none()) {
+        let indexed = |prefix: &str| {
+            p.path
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(']'))
+                .and_then(|i| i.parse::<usize>().ok())
+        };
+        let raw = if let Some(i) = indexed("annotations[") {
+            places.annotations.get(i).copied()
+        } else if let Some(i) = indexed("diagnostics[") {
+            places.diagnostics.get(i).copied()
+        } else if p.path == "published" {
+            places.published
+        } else if p.path == "published_span" {
+            places.published_span
+        } else {
+            None
+        };
+        if let Some(raw) = raw {
+            let (line, column) = line_column(raw);
+            p.line = Some(line);
+            p.column = Some(column);
+        }
+    }
 }
 
 fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
@@ -211,20 +340,28 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
     let mut problems = Vec::new();
     let mut ids = HashSet::new();
     let mut annotations = Vec::with_capacity(wire.annotations.len());
+    // Each kept annotation's index in the file, for the places of link problems.
+    let mut indices = Vec::with_capacity(wire.annotations.len());
     for (i, w) in wire.annotations.iter().enumerate() {
-        let place = format!("annotation {} ({:?})", i, w.id);
+        let place = format!("annotations[{i}]");
+        let mut problem = |message: String| {
+            problems.push(Problem::new(&place, format!("(id {:?}) {message}", w.id)))
+        };
         if w.id.is_empty() {
-            problems.push(format!("{place}: empty id"));
+            problem("empty id".into());
         } else if !ids.insert(w.id.clone()) {
-            problems.push(format!("{place}: duplicate id"));
+            problem("duplicate id".into());
         }
-        if w.start > w.end {
-            problems.push(format!("{place}: start {} is after end {}", w.start, w.end));
+        if w.start >= w.end {
+            problem(format!(
+                "start {} is not before end {}: an annotation covers at least one character",
+                w.start, w.end
+            ));
             continue;
         }
         let (Some(start), Some(end)) = (map.cp_to_byte(w.start), map.cp_to_byte(w.end)) else {
-            problems.push(format!(
-                "{place}: offsets {}..{} are outside the text ({} characters)",
+            problem(format!(
+                "offsets {}..{} are outside the text ({} characters)",
                 w.start,
                 w.end,
                 map.len(Unit::CodePoint)
@@ -233,8 +370,8 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
         };
         let span = Span::new(start, end);
         if span.slice(&text) != w.text {
-            problems.push(format!(
-                "{place}: offsets {}..{} select {:?}, not the stated text {:?}",
+            problem(format!(
+                "offsets {}..{} select {:?}, not the stated text {:?}",
                 w.start,
                 w.end,
                 span.slice(&text),
@@ -254,7 +391,7 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
                     role,
                 },
                 _ => {
-                    problems.push(format!("{place}: a source needs \"entity\" and \"role\""));
+                    problem("a source needs \"entity\" and \"role\"".into());
                     continue;
                 }
             },
@@ -263,17 +400,14 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
                     let value = w.value.clone().flatten();
                     if let Some(v) = &value {
                         if let Err(e) = crate::normalise::timex::validate_value(v) {
-                            problems
-                                .push(format!("{place}: value {v:?} is not a TIMEX3 value: {e}"));
+                            problem(format!("value {v:?} is not a TIMEX3 value: {e}"));
                             continue;
                         }
                     }
                     Body::Date { timex_type, value }
                 }
                 None => {
-                    problems.push(format!(
-                        "{place}: a date needs \"type\" (DATE, TIME, DURATION or SET)"
-                    ));
+                    problem("a date needs \"type\" (DATE, TIME, DURATION or SET)".into());
                     continue;
                 }
             },
@@ -284,9 +418,18 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
             origin: w.origin,
             body,
         });
+        indices.push(i);
     }
-    // Links must point at annotations of the right kind.
-    for a in &annotations {
+    // Links must point at annotations of the right kind (a map: a file may hold many).
+    // Taken from every annotation of the file, so that one bad annotation is reported once,
+    // not again by each quote that links to it.
+    let kinds: std::collections::HashMap<&str, Kind> = wire
+        .annotations
+        .iter()
+        .rev() // the first of duplicate ids wins, as everywhere else
+        .map(|a| (a.id.as_str(), a.kind))
+        .collect();
+    for (a, &i) in annotations.iter().zip(&indices) {
         if let Body::Quote {
             speaker,
             via,
@@ -298,21 +441,19 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
                 ("via", via, Kind::Source),
                 ("continues", continues, Kind::Quote),
             ] {
-                if let Some(t) = target {
-                    match annotations.iter().find(|b| &b.id == t) {
-                        None => problems.push(format!(
-                            "annotation {:?}: {field} {t:?} does not exist",
-                            a.id
-                        )),
-                        Some(b) if b.kind() != kind => problems.push(format!(
-                            "annotation {:?}: {field} {t:?} is a {:?}, not a {:?}",
-                            a.id,
-                            b.kind(),
-                            kind
-                        )),
-                        _ => {}
+                let Some(t) = target else { continue };
+                let message = match kinds.get(t.as_str()) {
+                    _ if *t == a.id => format!("{field} {t:?} is the annotation itself"),
+                    None => format!("{field} {t:?} does not exist"),
+                    Some(k) if *k != kind => {
+                        format!("{field} {t:?} is a {}, not a {}", k.name(), kind.name())
                     }
-                }
+                    _ => continue,
+                };
+                problems.push(Problem::new(
+                    format!("annotations[{i}]"),
+                    format!("(id {:?}) {message}", a.id),
+                ));
             }
         }
     }
@@ -320,15 +461,28 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
         None => None,
         Some(value) => match crate::detect::published::parse_iso(&value) {
             Some(date) => {
-                let span = wire.published_span.and_then(|[s, e]| {
-                    Some(Span::new(map.cp_to_byte(s)?, map.cp_to_byte(e)?))
-                        .filter(|sp| sp.start <= sp.end)
-                });
+                let span = match wire.published_span {
+                    None => None,
+                    Some([s, e]) => match (map.cp_to_byte(s), map.cp_to_byte(e)) {
+                        (Some(start), Some(end)) if start <= end => Some(Span::new(start, end)),
+                        _ => {
+                            problems.push(Problem::new(
+                                "published_span",
+                                format!(
+                                    "[{s}, {e}] is not a span of the text ({} characters)",
+                                    map.len(Unit::CodePoint)
+                                ),
+                            ));
+                            None
+                        }
+                    },
+                };
                 Some(PublicationDate { value, date, span })
             }
             None => {
-                problems.push(format!(
-                    "published {value:?} is not an ISO 8601 date or timestamp"
+                problems.push(Problem::new(
+                    "published",
+                    format!("{value:?} is not an ISO 8601 date or timestamp"),
                 ));
                 None
             }

@@ -79,6 +79,13 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_mark(c)
 }
 
+/// Characters a reader cannot see (zero-width space and joiners, the byte-order mark, soft
+/// hyphen, direction marks, embeddings and isolates): pasted text carries them, and a
+/// detector deciding by a character's neighbours looks past them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// Combining marks, which belong to the letter before them.
 pub fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)

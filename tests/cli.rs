@@ -211,3 +211,154 @@ fn jsonl_refuses_an_impossible_thread_count_quietly() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--threads"));
 }
+
+/// A scratch file with `contents`, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str, contents: &[u8]) -> Self {
+        let dir = std::env::temp_dir().join(format!("newsmark-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, contents).unwrap();
+        Scratch(path)
+    }
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn no_panic(out: &Output) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    err
+}
+
+#[test]
+fn annotate_says_where_input_is_not_utf8_and_refuses_a_directory() {
+    let out = newsmark(
+        &["annotate", "-"],
+        Some(b"\xef\xbb\xbfOK \xf0\x9f\x98\x80 then \xc3("),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = no_panic(&out);
+    assert!(err.contains("invalid byte at offset 16"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing half-written on stdout");
+
+    let dir = std::env::temp_dir();
+    let out = newsmark(&["annotate", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(no_panic(&out).contains("cannot read"));
+
+    // An empty input is an empty article, not an error.
+    let doc = json(&newsmark(&["annotate", "-"], Some(b"")));
+    assert_eq!(doc["annotations"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn check_accepts_what_annotate_writes() {
+    let article = "“We hold firm,” Ana Ruiz said on Tuesday. 👍🏽 e\u{301} שלום\r\n";
+    let out = newsmark(
+        &["annotate", "-", "--published", "2024-05-09"],
+        Some(article.as_bytes()),
+    );
+    let file = Scratch::new("valid.json", &out.stdout);
+    let out = newsmark(&["check", file.path()], None);
+    assert!(out.status.success(), "{}", no_panic(&out));
+    let summary = String::from_utf8(out.stdout).unwrap();
+    assert!(summary.contains("valid newsmark/1"), "{summary}");
+    assert!(summary.contains("1 quotes"), "{summary}");
+}
+
+#[test]
+fn check_prints_every_problem_with_its_line_column_and_path() {
+    let damaged = r#"{
+  "schema": "newsmark/1",
+  "text": "Kim said “go” on 9 May.",
+  "published": "last week",
+  "annotations": [
+    {"id": "s1", "kind": "source", "start": 0, "end": 3, "text": "Kim", "entity": "Kim", "role": "person"},
+    {"id": "q1", "kind": "quote", "start": 10, "end": 12, "text": "go", "speaker": "s7"},
+    {"id": "d1", "kind": "date", "start": 17, "end": 22, "text": "9 May", "type": "DATE", "value": "May 9"},
+    {"id": "s1", "kind": "source", "start": 1, "end": 99, "text": "x", "entity": "x", "role": "person"}
+  ]
+}"#;
+    let file = Scratch::new("damaged.json", damaged.as_bytes());
+    let out = newsmark(&["check", file.path()], None);
+    assert_eq!(out.status.code(), Some(1));
+    no_panic(&out);
+    let problems = String::from_utf8(out.stdout).unwrap();
+    let at = |line: usize, path: &str| format!("{}:{line}:5: {path}: ", file.path());
+    for expected in [
+        format!(
+            "{}(id \"q1\") speaker \"s7\" does not exist",
+            at(7, "annotations[1]")
+        ),
+        format!(
+            "{}(id \"d1\") value \"May 9\" is not a TIMEX3 value",
+            at(8, "annotations[2]")
+        ),
+        format!("{}(id \"s1\") duplicate id", at(9, "annotations[3]")),
+        format!(
+            "{}(id \"s1\") offsets 1..99 are outside the text",
+            at(9, "annotations[3]")
+        ),
+        format!(
+            "{}:4:16: published: \"last week\" is not an ISO 8601",
+            file.path()
+        ),
+    ] {
+        assert!(
+            problems.contains(&expected),
+            "missing {expected:?} in\n{problems}"
+        );
+    }
+    assert_eq!(problems.lines().count(), 5, "{problems}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("5 problems"));
+}
+
+#[test]
+fn check_refuses_broken_json_other_schemas_and_unreadable_files() {
+    let cases: [(&[u8], &str); 5] = [
+        (
+            b"{\"schema\": \"newsmark/1\",\n \"text\": \"a\",\n \"annotations\": [}",
+            ":3:18: not JSON",
+        ),
+        (
+            b"{\"schema\": \"newsmark/2\", \"text\": \"a\"}",
+            "is not supported by this version",
+        ),
+        (b"[1, 2]", "missing \"schema\""),
+        (
+            b"{\"schema\": \"newsmark/1\",\n \"text\": 5}",
+            ":2:10: wrong shape",
+        ),
+        (
+            b"{\"schema\": \"newsmark/1\", \"text\": \"caf\xe9\"}",
+            ":1:38: not UTF-8 (invalid byte at offset 37)",
+        ),
+    ];
+    for (i, (contents, expected)) in cases.iter().enumerate() {
+        let file = Scratch::new(&format!("case{i}.json"), contents);
+        let out = newsmark(&["check", file.path()], None);
+        assert_eq!(out.status.code(), Some(1), "case {i}");
+        no_panic(&out);
+        let problems = String::from_utf8(out.stdout).unwrap();
+        assert!(problems.contains(expected), "case {i}: {problems}");
+    }
+    let out = newsmark(&["check", "/nonexistent/file.json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(no_panic(&out).contains("cannot read /nonexistent/file.json"));
+    let out = newsmark(&["check", "-"], Some(b""));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("not JSON"));
+}

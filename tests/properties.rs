@@ -5,60 +5,13 @@
 mod common;
 
 use newsmark::serialise::{from_json, to_json};
-use newsmark::{annotate, Body, Document, Kind, Options};
+use newsmark::{annotate, Document, Kind, Options};
 use proptest::prelude::*;
 
 /// Checks every invariant of an annotated document; returns a description of the first
 /// violation.
 fn check_invariants(doc: &Document) -> Result<(), String> {
-    let text = &doc.text;
-    let mut last_start = 0;
-    let mut ids = std::collections::HashSet::new();
-    for a in &doc.annotations {
-        let s = a.span;
-        if s.start > s.end || s.end > text.len() {
-            return Err(format!(
-                "{} out of bounds: {:?} in {} bytes",
-                a.id,
-                s,
-                text.len()
-            ));
-        }
-        if !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
-            return Err(format!("{} not on char boundaries: {:?}", a.id, s));
-        }
-        if s.start < last_start {
-            return Err(format!("{} not sorted", a.id));
-        }
-        if s.is_empty() {
-            return Err(format!("{} is empty", a.id));
-        }
-        last_start = s.start;
-        if !ids.insert(a.id.clone()) {
-            return Err(format!("duplicate id {}", a.id));
-        }
-    }
-    for a in &doc.annotations {
-        if let Body::Quote {
-            speaker,
-            via,
-            continues,
-        } = &a.body
-        {
-            for (target, kind) in [
-                (speaker, Kind::Source),
-                (via, Kind::Source),
-                (continues, Kind::Quote),
-            ] {
-                if let Some(t) = target {
-                    match doc.get(t) {
-                        Some(b) if b.kind() == kind => {}
-                        _ => return Err(format!("{} links to missing or wrong-kind {t}", a.id)),
-                    }
-                }
-            }
-        }
-    }
+    doc.check_invariants()?;
     // Exported offsets count code points and select the stated text.
     let json = to_json(doc, false);
     let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
@@ -268,4 +221,212 @@ proptest! {
         while ed.undo() {}
         prop_assert_eq!(ed.doc, original);
     }
+}
+
+/// One way a file gets damaged: by hand, by another tool, by a truncated copy.
+#[derive(Clone, Debug)]
+enum Damage {
+    Nudge(usize, bool, i64),
+    SetField(usize, &'static str, serde_json::Value),
+    RemoveField(usize, &'static str),
+    LinkTo(usize, usize, &'static str),
+    Duplicate(usize),
+    Drop(usize),
+    InsertText(usize, String),
+    Truncate(usize),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    let field = prop::sample::select(vec![
+        "id",
+        "kind",
+        "start",
+        "end",
+        "text",
+        "speaker",
+        "via",
+        "continues",
+        "entity",
+        "role",
+        "type",
+        "value",
+        "origin",
+    ]);
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<i64>().prop_map(serde_json::Value::from),
+        any::<bool>().prop_map(serde_json::Value::from),
+        prop::sample::select(vec![
+            "quote",
+            "source",
+            "date",
+            "person",
+            "DATE",
+            "DURATION",
+            "2024-05-09",
+            "P3D",
+            "user",
+            "s1",
+            "q1",
+            "",
+        ])
+        .prop_map(serde_json::Value::from),
+        any::<String>().prop_map(serde_json::Value::from),
+    ];
+    prop_oneof![
+        (any::<usize>(), any::<bool>(), -5i64..5).prop_map(|(i, e, d)| Damage::Nudge(i, e, d)),
+        (any::<usize>(), field.clone(), leaf).prop_map(|(i, f, v)| Damage::SetField(i, f, v)),
+        (any::<usize>(), field.clone()).prop_map(|(i, f)| Damage::RemoveField(i, f)),
+        (
+            any::<usize>(),
+            any::<usize>(),
+            prop::sample::select(vec!["speaker", "via", "continues"])
+        )
+            .prop_map(|(a, b, f)| Damage::LinkTo(a, b, f)),
+        any::<usize>().prop_map(Damage::Duplicate),
+        any::<usize>().prop_map(Damage::Drop),
+        (any::<usize>(), "[a-z😀\u{301}\r\n]{1,4}").prop_map(|(i, t)| Damage::InsertText(i, t)),
+        any::<usize>().prop_map(Damage::Truncate),
+    ]
+}
+
+/// Applies damage to an exported document (as JSON text, since truncation cuts the text).
+fn apply_damage(json: &str, damage: &[Damage]) -> String {
+    let mut file: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut out = None;
+    for d in damage {
+        let anns = file["annotations"].as_array_mut().unwrap();
+        let n = anns.len().max(1);
+        let has = !anns.is_empty();
+        match d {
+            Damage::Nudge(i, end, delta) if has => {
+                let key = if *end { "end" } else { "start" };
+                let v = anns[i % n][key].as_i64().unwrap_or(0) + delta;
+                anns[i % n][key] = v.max(0).into();
+            }
+            Damage::SetField(i, f, v) if has => anns[i % n][*f] = v.clone(),
+            Damage::RemoveField(i, f) if has => {
+                anns[i % n].as_object_mut().unwrap().remove(*f);
+            }
+            Damage::LinkTo(a, b, f) if has => {
+                let id = anns[b % n]["id"].clone();
+                anns[a % n][*f] = id;
+            }
+            Damage::Duplicate(i) if has => {
+                let copy = anns[i % n].clone();
+                anns.push(copy);
+            }
+            Damage::Drop(i) if has => {
+                anns.remove(i % n);
+            }
+            Damage::InsertText(i, t) => {
+                let mut text = file["text"].as_str().unwrap().to_string();
+                let mut at = i % (text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, t);
+                file["text"] = text.into();
+            }
+            Damage::Truncate(i) => {
+                let s = file.to_string();
+                let mut at = i % (s.len() + 1);
+                while !s.is_char_boundary(at) {
+                    at -= 1;
+                }
+                out = Some(s[..at].to_string());
+                break;
+            }
+            _ => {}
+        }
+    }
+    out.unwrap_or_else(|| file.to_string())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// A damaged file is either refused, with every problem placed, or imported with all the
+    /// invariants; never a panic, never a partial import.
+    #[test]
+    fn damaged_files_are_refused_or_imported_whole(
+        text in newsy_text(),
+        damage in prop::collection::vec(damage(), 1..6),
+    ) {
+        let original = annotate(&text, &Options { published: newsmark::detect::published::from_caller("2024-05-09") });
+        let json = apply_damage(&to_json(&original, false), &damage);
+        match from_json(&json) {
+            Ok(doc) => prop_assert_eq!(check_invariants(&doc), Ok(())),
+            Err(e) => {
+                prop_assert!(!e.problems.is_empty());
+                for p in &e.problems {
+                    prop_assert!(!p.message.is_empty());
+                    // An annotation's problem says where it is in the file.
+                    if p.path.starts_with("annotations[") {
+                        prop_assert!(p.line.is_some(), "{}", p);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Arbitrary JSON values never make import panic.
+    #[test]
+    fn arbitrary_json_never_panics(json in "[\\[\\]{}\",:0-9a-z \n-]{0,200}") {
+        let _ = from_json(&json);
+        let with_schema = format!("{{\"schema\": \"newsmark/1\", {}", json.trim_start_matches('{'));
+        let _ = from_json(&with_schema);
+    }
+}
+
+/// Saved state that another version or a damaged write left behind is caught before it is
+/// shown (out-of-range spans would otherwise reach the reading view).
+#[test]
+fn damaged_saved_state_is_refused() {
+    use newsmark::app::Saved;
+    use newsmark::edit::{Edit, Editor};
+    let text = "\"We stand firm,\" Kim said on Tuesday. 😀";
+    let mut editor = Editor::new(annotate(text, &Options::default()));
+    editor
+        .apply(Edit::Create {
+            kind: Kind::Source,
+            span: newsmark::Span::new(text.len() - 4, text.len()),
+        })
+        .unwrap();
+    let saved = Saved {
+        editor,
+        previous: None,
+        hidden: vec![],
+    };
+    assert_eq!(saved.check_invariants(), Ok(()));
+    let json = serde_json::to_string(&saved).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let damaged = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = value.clone();
+        edit(&mut v);
+        serde_json::from_value::<Saved>(v)
+            .unwrap()
+            .check_invariants()
+    };
+    assert!(
+        damaged(&|v| v["editor"]["doc"]["annotations"][0]["span"]["end"] = 999.into()).is_err()
+    );
+    // A span inside the emoji's bytes.
+    assert!(damaged(
+        &|v| v["editor"]["doc"]["annotations"][0]["span"]["end"] = (text.len() - 2).into()
+    )
+    .is_err());
+    assert!(damaged(&|v| v["editor"]["cursor"] = 7.into()).is_err());
+    assert!(damaged(
+        &|v| v["editor"]["history"][0]["after"][0]["span"]["start"] = (text.len() - 3).into()
+    )
+    .is_err());
+    assert!(damaged(&|v| v["editor"]["doc"]["text"] = "short".into()).is_err());
+    value["hidden"] = serde_json::json!(["date"]);
+    assert_eq!(
+        serde_json::from_value::<Saved>(value)
+            .unwrap()
+            .check_invariants(),
+        Ok(())
+    );
 }

@@ -95,3 +95,33 @@ fn user_origin_survives_the_round_trip() {
     );
     assert!(to_json(&doc, false).contains("\"origin\":\"user\""));
 }
+
+/// Found by fuzzing (fuzz/seeds/import/regression-self-continuing-quote.bin): a quote that
+/// "continues" itself was imported, and relabelling or deleting it then kept it in the
+/// document, so undo gave back two copies.
+#[test]
+fn a_quote_continuing_itself_is_refused_and_cannot_break_the_edit_model() {
+    let json = r#"{"schema": "newsmark/1", "text": "“We are not done,” Amara said", "published": null, "annotations": [
+        {"id": "q1", "kind": "quote", "start": 1, "end": 16, "text": "We are not done", "continues": "q1"}]}"#;
+    assert!(refusal(json).contains("continues \"q1\" is the annotation itself"));
+
+    use newsmark::edit::{Edit, Editor};
+    let ok = json.replace(r#", "continues": "q1""#, "");
+    let mut doc = from_json(&ok).unwrap();
+    if let newsmark::Body::Quote { continues, .. } = &mut doc.annotations[0].body {
+        *continues = Some("q1".into()); // as a damaged saved state could hold it
+    }
+    for edit in [
+        Edit::Relabel {
+            id: "q1".into(),
+            kind: Kind::Date,
+        },
+        Edit::Delete { id: "q1".into() },
+    ] {
+        let mut ed = Editor::new(doc.clone());
+        ed.apply(edit.clone()).unwrap();
+        assert!(ed.doc.get("q1").is_none(), "{edit:?} left q1 in place");
+        while ed.undo() {}
+        assert_eq!(ed.doc, doc, "{edit:?}");
+    }
+}

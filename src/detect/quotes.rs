@@ -17,7 +17,7 @@
 //! reading view renders.
 
 use crate::model::{Diagnostic, Span};
-use crate::text::{is_word_char, Layout};
+use crate::text::{is_invisible, is_word_char, Layout};
 
 /// One quotation: the quoted words, marks excluded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,9 +131,7 @@ fn scan_paragraph(
             continue;
         }
         let at = para.start + off;
-        let prev = ci.checked_sub(1).map(|i| chars[i].1);
-        let next = chars.get(ci + 1).map(|x| x.1);
-        let ctx = Context { prev, next };
+        let ctx = Context::around(&chars, ci);
         let has_open = |stack: &Vec<Open>, fam: Family| stack.iter().any(|o| o.family == fam);
         let has_closer = |stack: &Vec<Open>, closer: char| stack.iter().any(|o| o.closer == closer);
         let action = match c {
@@ -302,11 +300,13 @@ fn push_quote(
 ) {
     let inner_start = open.at + open.len;
     let inner = &text[inner_start..close_at];
-    let lead = inner.len() - inner.trim_start().len();
-    let mut content = inner.trim();
+    // Spaces and invisible characters at either end are not the speaker's words.
+    let edge = |c: char| c.is_whitespace() || is_invisible(c);
+    let lead = inner.len() - inner.trim_start_matches(edge).len();
+    let mut content = inner.trim_matches(edge);
     // "…," he said: the comma is the writer's, not the speaker's.
     while let Some(stripped) = content.strip_suffix(',') {
-        content = stripped.trim_end();
+        content = stripped.trim_end_matches(edge);
     }
     if content.is_empty() || !content.chars().any(is_word_char) {
         return;
@@ -375,6 +375,15 @@ fn is_opening_punct(c: char) -> bool {
 }
 
 impl Context {
+    /// The visible neighbours of the mark at `ci` (invisible characters are looked past).
+    fn around(chars: &[(usize, char)], ci: usize) -> Self {
+        let visible = |&&(_, c): &&(usize, char)| !is_invisible(c);
+        Context {
+            prev: chars[..ci].iter().rev().find(visible).map(|x| x.1),
+            next: chars[ci + 1..].iter().find(visible).map(|x| x.1),
+        }
+    }
+
     /// Whitespace or an opening bracket before, and a non-space after.
     fn can_open(&self) -> bool {
         let before_ok = self
@@ -403,9 +412,8 @@ fn single_action(
     ci: usize,
     stack: &[Open],
 ) -> Action {
-    let prev = ci.checked_sub(1).map(|i| chars[i].1);
-    let next = chars.get(ci + 1).map(|x| x.1);
-    let ctx = Context { prev, next };
+    let ctx = Context::around(chars, ci);
+    let (prev, next) = (ctx.prev, ctx.next);
     // it's, O'Brien, Putin’s
     if prev.is_some_and(is_word_char) && next.is_some_and(is_word_char) {
         return Action::Apostrophe;
@@ -459,14 +467,7 @@ fn starts_elision(chars: &[(usize, char)], from: usize) -> bool {
 
 /// Whether a later mark `c` in the paragraph could close the open quote.
 fn later_closer(c: char, chars: &[(usize, char)], from: usize) -> bool {
-    (from..chars.len()).any(|i| {
-        chars[i].1 == c
-            && Context {
-                prev: Some(chars[i - 1].1),
-                next: chars.get(i + 1).map(|x| x.1),
-            }
-            .can_close()
-    })
+    (from..chars.len()).any(|i| chars[i].1 == c && Context::around(chars, i).can_close())
 }
 
 #[cfg(test)]

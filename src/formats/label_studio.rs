@@ -133,7 +133,9 @@ fn results(doc: &Document, map: &OffsetMap, keep: impl Fn(&Annotation) -> bool) 
 }
 
 pub(super) fn import(input: &str) -> Result<Draft, ImportError> {
-    let problem = |p: String| ImportError { problems: vec![p] };
+    let problem = |p: String| ImportError {
+        problems: vec![p.into()],
+    };
     let value: Value =
         serde_json::from_str(input).map_err(|e| problem(format!("not JSON: {e}")))?;
     let task = match &value {

@@ -18,7 +18,7 @@ use crate::model::{
     strip_article, Annotation, Body, Document, Kind, Origin, PublicationDate, Role, Span, TimexType,
 };
 use crate::offsets::{OffsetMap, Unit};
-use crate::serialise::ImportError;
+use crate::serialise::{ImportError, Problem};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
@@ -227,7 +227,7 @@ pub fn import(format: Format, input: &str, text: Option<&str>) -> Result<Importe
 
 fn refuse(problem: impl Into<String>) -> ImportError {
     ImportError {
-        problems: vec![problem.into()],
+        problems: vec![Problem::from(problem.into())],
     }
 }
 
@@ -475,7 +475,9 @@ fn finish(mut draft: Draft, format: Format) -> Result<Imported, ImportError> {
         },
     };
     if !problems.is_empty() {
-        return Err(ImportError { problems });
+        return Err(ImportError {
+            problems: problems.into_iter().map(Problem::from).collect(),
+        });
     }
 
     // Keep the file's ids when they are newsmark's own (a round trip), else number per kind in

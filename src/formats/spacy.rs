@@ -60,7 +60,9 @@ pub(super) fn export(doc: &Document, notes: &mut Vec<String>) -> String {
 }
 
 pub(super) fn import(input: &str) -> Result<Draft, ImportError> {
-    let problem = |p: String| ImportError { problems: vec![p] };
+    let problem = |p: String| ImportError {
+        problems: vec![p.into()],
+    };
     let lines: Vec<(usize, &str)> = input
         .lines()
         .enumerate()

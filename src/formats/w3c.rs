@@ -153,7 +153,9 @@ fn find_quote(text: &str, exact: &str, prefix: &str, suffix: &str) -> Option<Spa
 }
 
 pub(super) fn import(input: &str, text: &str) -> Result<Draft, ImportError> {
-    let problem = |p: String| ImportError { problems: vec![p] };
+    let problem = |p: String| ImportError {
+        problems: vec![p.into()],
+    };
     let value: Value =
         serde_json::from_str(input).map_err(|e| problem(format!("not JSON: {e}")))?;
     let items: Vec<&Value> = if type_is(&value, "AnnotationCollection") {

@@ -112,7 +112,10 @@ pub fn load() -> Loaded {
     match storage.get_item(STORAGE_KEY) {
         Err(_) => Loaded::Unavailable,
         Ok(None) => Loaded::Nothing,
-        Ok(Some(json)) => match serde_json::from_str::<Saved>(&json) {
+        Ok(Some(json)) => match serde_json::from_str::<Saved>(&json)
+            .map_err(|e| e.to_string())
+            .and_then(|saved| saved.check_invariants().map(|()| saved))
+        {
             Ok(saved) => Loaded::State(Box::new(saved)),
             Err(e) => {
                 let backup = format!("{STORAGE_KEY}/unreadable");
@@ -124,6 +127,10 @@ pub fn load() -> Loaded {
 }
 
 pub fn save(saved: &Saved) -> Result<(), String> {
+    if super::crashed() {
+        // A state reached after a panic may be broken: keep the last one saved before it.
+        return Ok(());
+    }
     let storage = LocalStorage::raw_opt().ok_or("storage is unavailable in this browser")?;
     let json = serde_json::to_string(saved).map_err(|e| e.to_string())?;
     storage.set_item(STORAGE_KEY, &json).map_err(|e| {

@@ -58,11 +58,18 @@ pub fn app() -> Html {
     let dispatch = store.dispatcher();
     let view_ref = use_node_ref();
     let warned = use_mut_ref(|| false);
+    // Another tab saved since this one loaded: from then on this tab does not save, so that
+    // it cannot silently erase the other tab's work (the user is told, and can export).
+    let other_tab_saved = use_mut_ref(|| false);
 
     // Save every change, at once. A refusal is said once, and work goes on.
     {
         let (store, dispatch, warned) = (store.clone(), dispatch.clone(), warned.clone());
+        let other_tab_saved = other_tab_saved.clone();
         use_effect_with(store.0.revision, move |_| {
+            if *other_tab_saved.borrow() {
+                return;
+            }
             match dom::save(&store.0.saved()) {
                 Ok(()) => *warned.borrow_mut() = false,
                 Err(why) if !*warned.borrow() => {
@@ -79,16 +86,18 @@ pub fn app() -> Html {
 
     // Another tab saving the same store: say so rather than silently overwrite each other.
     {
-        let dispatch = dispatch.clone();
+        let (dispatch, other_tab_saved) = (dispatch.clone(), other_tab_saved.clone());
         use_effect_with((), move |_| {
             let listener = EventListener::new(&gloo::utils::window(), "storage", move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else {
                     return;
                 };
-                if e.key().as_deref() == Some(app::STORAGE_KEY) {
+                // key() is None when the other tab cleared all storage.
+                if e.key().is_none() || e.key().as_deref() == Some(app::STORAGE_KEY) {
+                    *other_tab_saved.borrow_mut() = true;
                     dispatch.dispatch(Action::Notify(Notice {
                         level: Level::Warning,
-                        text: "This article was changed in another tab. The newest save wins: export your work here before continuing, or reload to take the other tab's version.".into(),
+                        text: "newsmark is open in another tab, which just saved its work. This tab stops saving so as not to overwrite it: use Export JSON to keep what you do here, or reload to continue with the other tab's version.".into(),
                     }));
                 }
             });
@@ -382,8 +391,9 @@ fn header(props: &HeaderProps) -> Html {
             });
         })
     };
-    // Reads the chosen file and turns its text into an action.
-    let read_file = |input: NodeRef, make: fn(String, String) -> Action| {
+    // Reads the chosen file and turns its text into an action; a file too long for the page
+    // is refused before it is read.
+    let read_file = |input: NodeRef, make: fn(String, String) -> Action, max_bytes: usize| {
         let (d, reader) = (d.clone(), reader.clone());
         Callback::from(move |_: Event| {
             let Some(el) = input.cast::<HtmlInputElement>() else {
@@ -394,6 +404,10 @@ fn header(props: &HeaderProps) -> Html {
             };
             el.set_value("");
             let (d, name) = (d.clone(), file.name());
+            if file.size() > max_bytes as f64 {
+                d.dispatch(Action::Notify(file_too_long(file.size(), max_bytes)));
+                return;
+            }
             let task =
                 gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| {
                     match text {
@@ -407,11 +421,16 @@ fn header(props: &HeaderProps) -> Html {
             *reader.borrow_mut() = Some(task);
         })
     };
-    let on_import = read_file(import_ref.clone(), |name, content| Action::ImportFile {
-        name,
-        content,
-    });
-    let on_open = read_file(open_ref.clone(), |_, text| Action::SetText(text));
+    let on_import = read_file(
+        import_ref.clone(),
+        |name, content| Action::ImportFile { name, content },
+        MAX_IMPORT_BYTES,
+    );
+    let on_open = read_file(
+        open_ref.clone(),
+        |_, text| Action::SetText(text),
+        app::MAX_TEXT_BYTES,
+    );
     let click = |r: NodeRef| {
         Callback::from(move |_: MouseEvent| {
             if let Some(el) = r.cast::<HtmlInputElement>() {
@@ -509,6 +528,43 @@ fn header(props: &HeaderProps) -> Html {
     }
 }
 
+/// A `newsmark/1` file holds the text plus its annotations: allow it several times the text.
+const MAX_IMPORT_BYTES: usize = 8 * app::MAX_TEXT_BYTES;
+
+/// The refusal of a file of `size` bytes (UTF-8 text is at least as many bytes as it has).
+fn file_too_long(size: f64, max_bytes: usize) -> Notice {
+    if max_bytes == app::MAX_TEXT_BYTES {
+        if let Some(refusal) = app::too_long(size as usize) {
+            return refusal;
+        }
+    }
+    Notice {
+        level: Level::Error,
+        text: format!(
+            "This file is {:.1} MB; the page opens files up to {} MB. Nothing was changed. \
+             The command line takes any size: newsmark check FILE.",
+            size / 1e6,
+            max_bytes / 1_000_000
+        ),
+    }
+}
+
+/// The article's length in bytes if `inserted` replaced the text area's selection, so that a
+/// paste or a drop too long for the page is refused before it reaches the text area.
+fn length_after_insert(area: &HtmlTextAreaElement, inserted: &str) -> usize {
+    use crate::offsets::{OffsetMap, Unit};
+    let current = area.value();
+    let map = OffsetMap::new(&current);
+    let byte = |utf16: Option<u32>, default: usize| {
+        utf16
+            .and_then(|u| map.convert(u as usize, Unit::Utf16, Unit::Byte))
+            .unwrap_or(default)
+    };
+    let start = byte(area.selection_start().ok().flatten(), current.len());
+    let end = byte(area.selection_end().ok().flatten(), current.len()).max(start);
+    current.len() - (end - start) + inserted.len()
+}
+
 /// How long typing must pause before the article is annotated again.
 const TYPING_PAUSE_MS: u32 = 250;
 
@@ -549,6 +605,30 @@ fn article_input(props: &ArticleInputProps) -> Html {
             }
         })
     };
+    // A paste too long for the page is refused before the text area takes it (it would
+    // freeze the tab first, then be refused anyway).
+    let onpaste = {
+        let d = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let (Some(e), Some(area)) = (
+                e.dyn_ref::<web_sys::ClipboardEvent>(),
+                e.target()
+                    .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()),
+            ) else {
+                return;
+            };
+            let Some(pasted) = e
+                .clipboard_data()
+                .and_then(|data| data.get_data("text/plain").ok())
+            else {
+                return;
+            };
+            if let Some(refusal) = app::too_long(length_after_insert(&area, &pasted)) {
+                e.prevent_default();
+                d.dispatch(Action::Notify(refusal));
+            }
+        })
+    };
     let ondrop = {
         let d = props.dispatch.clone();
         Callback::from(move |e: DragEvent| {
@@ -557,10 +637,30 @@ fn article_input(props: &ArticleInputProps) -> Html {
                 .and_then(|t| t.files())
                 .and_then(|f| f.get(0))
             else {
+                // Dragged text, not a file: the same limit as a paste.
+                let dropped = e
+                    .data_transfer()
+                    .and_then(|t| t.get_data("text/plain").ok());
+                let area = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok());
+                if let (Some(dropped), Some(area)) = (dropped, area) {
+                    if let Some(refusal) = app::too_long(length_after_insert(&area, &dropped)) {
+                        e.prevent_default();
+                        d.dispatch(Action::Notify(refusal));
+                    }
+                }
                 return;
             };
             e.prevent_default();
             let d = d.clone();
+            if file.size() > app::MAX_TEXT_BYTES as f64 {
+                d.dispatch(Action::Notify(file_too_long(
+                    file.size(),
+                    app::MAX_TEXT_BYTES,
+                )));
+                return;
+            }
             let task =
                 gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| {
                     match text {
@@ -578,17 +678,30 @@ fn article_input(props: &ArticleInputProps) -> Html {
     html! {
         <>
             <label for="article">{"Article text"}</label>
-            <textarea id="article" name="article" value={props.text.clone()} {oninput} {ondrop} {ondragover}
+            <textarea id="article" name="article" value={props.text.clone()} {oninput} {onpaste} {ondrop} {ondragover}
                 spellcheck="false" placeholder="Paste a news article here, or drop a .txt file" />
         </>
     }
 }
 
+/// Set by the panic hook: from then on nothing is saved, so the state saved before the crash
+/// (the last good one) is what the user downloads or finds on reload.
+static CRASHED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn crashed() -> bool {
+    CRASHED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Shows a panic to the user with a way to download the last saved work (which the panic
-/// cannot have overwritten: saving happens after a successful render only).
+/// cannot have overwritten: saving happens after a successful render only, and stops at the
+/// first panic).
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
+    // Through Yew: its renderer replaces a hook set with std::panic::set_hook by its own.
+    yew::set_custom_panic_hook(Box::new(|info| {
         gloo::console::error!(format!("newsmark crashed: {info}"));
+        if CRASHED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return; // one banner is enough
+        }
         let document = gloo::utils::document();
         let Ok(banner) = document.create_element("div") else {
             return;
@@ -596,7 +709,7 @@ fn install_panic_hook() {
         banner.set_class_name("crash");
         banner.set_attribute("role", "alert").ok();
         banner.set_text_content(Some(
-            "newsmark hit an internal error and stopped. Your work up to the last change is saved in this browser. ",
+            "newsmark hit an internal error and stopped saving. Your work up to the last change before it is kept in this browser. ",
         ));
         if let Ok(button) = document.create_element("button") {
             button.set_text_content(Some("Download your work"));

@@ -71,6 +71,12 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Validate a newsmark/1 file (or `-`) and print each problem with its line, column and
+    /// JSON path; exit status 1 if there is any.
+    Check {
+        /// The newsmark/1 JSON file, or `-` for standard input.
+        file: String,
+    },
     /// Score the annotator against annotated articles and print a table: a directory of
     /// TimeML .tml files (dates, TempEval-3 metrics), or of NAME.txt plus NAME.toml gold files
     /// (quotes, speakers, sources, dates; see tests/gold/README.md).
@@ -113,6 +119,7 @@ pub fn main() -> ExitCode {
             compact,
         } => formats::import(format, &input, text.as_deref(), compact),
         Command::Eval { dir, verbose } => evaluate(&dir, verbose),
+        Command::Check { file } => crate::check::run(&file),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

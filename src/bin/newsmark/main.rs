@@ -1,6 +1,8 @@
 //! `newsmark`: the core on the command line. See `cli.rs`.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod check;
+#[cfg(not(target_arch = "wasm32"))]
 mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 mod formats;
