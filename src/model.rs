@@ -223,8 +223,18 @@ pub struct Document {
 }
 
 impl Document {
+    /// The annotation with this id. A scan: code that looks up many ids (every mark of the
+    /// view, every quote's speaker) builds [`Document::by_id`] once instead.
     pub fn get(&self, id: &str) -> Option<&Annotation> {
         self.annotations.iter().find(|a| a.id == id)
+    }
+
+    /// Every annotation under its id, for many lookups on a long article.
+    pub fn by_id(&self) -> std::collections::HashMap<&str, &Annotation> {
+        self.annotations
+            .iter()
+            .map(|a| (a.id.as_str(), a))
+            .collect()
     }
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Annotation> {
         self.annotations.iter().filter(move |a| a.kind() == kind)

@@ -25,6 +25,21 @@ pub fn selection_in(view: &Element) -> Option<Span> {
     if !view.contains(Some(&range.common_ancestor_container().ok()?)) {
         return None;
     }
+    // Counted from the paragraph each end is in: on a long article, counting from the view's
+    // start reads the whole text for every selection.
+    let in_paragraphs = (|| {
+        let start = offset_in_paragraph(
+            view,
+            &range.start_container().ok()?,
+            range.start_offset().ok()?,
+        )?;
+        let end =
+            offset_in_paragraph(view, &range.end_container().ok()?, range.end_offset().ok()?)?;
+        Some(Span::new(start, end))
+    })();
+    if let Some(span) = in_paragraphs {
+        return (span.start < span.end).then_some(span);
+    }
     let before = document().create_range().ok()?;
     before.select_node_contents(view).ok()?;
     before
@@ -40,6 +55,27 @@ pub fn selection_in(view: &Element) -> Option<Span> {
     let start = map.convert(start16, Unit::Utf16, Unit::Byte)?;
     let end = map.convert(end16, Unit::Utf16, Unit::Byte)?;
     (start < end).then(|| Span::new(start, end))
+}
+
+/// The article byte offset of a DOM point inside one of the view's paragraphs (an element with
+/// `data-start`, its byte offset; its text content is the paragraph's text).
+fn offset_in_paragraph(view: &Element, node: &web_sys::Node, offset: u32) -> Option<usize> {
+    let element = match node.dyn_ref::<Element>() {
+        Some(e) => e.clone(),
+        None => node.parent_element()?,
+    };
+    let paragraph = element.closest(".para").ok()??;
+    if !view.contains(Some(&paragraph)) {
+        return None;
+    }
+    let start: usize = paragraph.get_attribute("data-start")?.parse().ok()?;
+    let before = document().create_range().ok()?;
+    before.select_node_contents(&paragraph).ok()?;
+    before.set_end(node, offset).ok()?;
+    let units = before.to_string().length() as usize;
+    let text = paragraph.text_content()?;
+    let local = OffsetMap::new(&text).convert(units, Unit::Utf16, Unit::Byte)?;
+    Some(start + local)
 }
 
 /// Whether the user has text selected (a drag, not a click).

@@ -1,7 +1,7 @@
 //! The web app: Yew components over [`crate::app`]'s pure reducer.
 //!
-//! One `use_reducer` store. Effects save every change to localStorage (and warn, once, when
-//! the browser refuses); handlers do downloads, the clipboard and files. The reducer never
+//! One `use_reducer` store. Effects save every change to localStorage once edits pause, and at
+//! once when the page is hidden or left (and warn, once, when the browser refuses); handlers do downloads, the clipboard and files. The reducer never
 //! touches the browser.
 
 pub mod dom;
@@ -62,25 +62,62 @@ pub fn app() -> Html {
     // it cannot silently erase the other tab's work (the user is told, and can export).
     let other_tab_saved = use_mut_ref(|| false);
 
-    // Save every change, at once. A refusal is said once, and work goes on.
+    // Save every change, soon after it: writing the whole state (article, history, previous
+    // article) takes tens of milliseconds on a long article, so it waits until edits pause
+    // (SAVE_DELAY_MS) instead of delaying the frame that shows the edit. Leaving or hiding the
+    // page saves at once, so no edit is lost. A refusal is said once, and work goes on.
+    let pending_save = use_mut_ref(|| None::<Rc<dyn Fn()>>);
+    let save_timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     {
         let (store, dispatch, warned) = (store.clone(), dispatch.clone(), warned.clone());
         let other_tab_saved = other_tab_saved.clone();
+        let (pending_save, save_timer) = (pending_save.clone(), save_timer.clone());
         use_effect_with(store.0.revision, move |_| {
-            if *other_tab_saved.borrow() {
-                return;
-            }
-            match dom::save(&store.0.saved()) {
-                Ok(()) => *warned.borrow_mut() = false,
-                Err(why) if !*warned.borrow() => {
-                    *warned.borrow_mut() = true;
-                    dispatch.dispatch(Action::Notify(Notice {
-                        level: Level::Warning,
-                        text: format!("Your work could not be saved in this browser ({why}). Keep working; use Export JSON to keep it."),
-                    }));
+            let save: Rc<dyn Fn()> = Rc::new(move || {
+                if *other_tab_saved.borrow() {
+                    return;
                 }
-                Err(_) => {}
-            }
+                match dom::save(&store.0.saved()) {
+                    Ok(()) => *warned.borrow_mut() = false,
+                    Err(why) if !*warned.borrow() => {
+                        *warned.borrow_mut() = true;
+                        dispatch.dispatch(Action::Notify(Notice {
+                            level: Level::Warning,
+                            text: format!("Your work could not be saved in this browser ({why}). Keep working; use Export JSON to keep it."),
+                        }));
+                    }
+                    Err(_) => {}
+                }
+            });
+            *pending_save.borrow_mut() = Some(save);
+            let pending = pending_save.clone();
+            // Replacing the timer cancels the one of the previous change.
+            *save_timer.borrow_mut() = Some(gloo::timers::callback::Timeout::new(
+                SAVE_DELAY_MS,
+                move || flush_save(&pending),
+            ));
+        });
+    }
+    {
+        let pending_save = pending_save.clone();
+        use_effect_with((), move |_| {
+            let window = gloo::utils::window();
+            let document = gloo::utils::document();
+            let on_leave = {
+                let pending = pending_save.clone();
+                EventListener::new(&window, "pagehide", move |_| flush_save(&pending))
+            };
+            let on_hide = {
+                let pending = pending_save.clone();
+                EventListener::new(&document, "visibilitychange", move |_| {
+                    if gloo::utils::document().hidden() {
+                        flush_save(&pending);
+                    }
+                })
+            };
+            let on_unload =
+                EventListener::new(&window, "beforeunload", move |_| flush_save(&pending_save));
+            move || drop((on_leave, on_hide, on_unload))
         });
     }
 
@@ -681,6 +718,17 @@ fn article_input(props: &ArticleInputProps) -> Html {
             <textarea id="article" name="article" value={props.text.clone()} {oninput} {onpaste} {ondrop} {ondragover}
                 spellcheck="false" placeholder="Paste a news article here, or drop a .txt file" />
         </>
+    }
+}
+
+/// How long after the last change the state is saved (see the save effect in [`app`]).
+const SAVE_DELAY_MS: u32 = 400;
+
+/// Runs the save waiting for its delay, if any, now.
+fn flush_save(pending: &std::cell::RefCell<Option<Rc<dyn Fn()>>>) {
+    let save = pending.borrow_mut().take();
+    if let Some(save) = save {
+        save();
     }
 }
 

@@ -5,7 +5,7 @@ use super::{dom, Store};
 use crate::app::Action;
 use crate::edit::{Edit, End};
 use crate::model::{Annotation, Body, Document, Kind, Origin, Role, TimexType};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -21,11 +21,36 @@ pub struct PanelProps {
     pub dispatch: UseReducerDispatcher<Store>,
 }
 
-fn entity_of(doc: &Document, id: &Option<String>) -> String {
-    match id.as_deref().and_then(|i| doc.get(i)).map(|a| &a.body) {
+fn entity_of(by_id: &HashMap<&str, &Annotation>, id: &Option<String>) -> String {
+    match id.as_deref().and_then(|i| by_id.get(i)).map(|a| &a.body) {
         Some(Body::Source { entity, .. }) => entity.clone(),
         _ => "no speaker".into(),
     }
+}
+
+/// How many sources the speaker menu offers: on a long article a menu of thousands is slow to
+/// build and useless; the others are a "Pick in text" away.
+const SPEAKER_CHOICES: usize = 60;
+
+/// The sources nearest to a quote, in text order, its current speaker always among them.
+fn speaker_choices<'d>(doc: &'d Document, quote: &Annotation) -> Vec<&'d Annotation> {
+    let mut sources: Vec<&Annotation> = doc.of_kind(Kind::Source).collect();
+    if sources.len() > SPEAKER_CHOICES {
+        let current = match &quote.body {
+            Body::Quote { speaker, .. } => speaker.as_deref(),
+            _ => None,
+        };
+        // The current speaker first, then by distance from the quote.
+        sources.sort_by_key(|s| {
+            (
+                Some(s.id.as_str()) != current,
+                s.span.start.abs_diff(quote.span.start),
+            )
+        });
+        sources.truncate(SPEAKER_CHOICES);
+        sources.sort_by_key(|s| s.span.start);
+    }
+    sources
 }
 
 fn shorten(s: &str, n: usize) -> String {
@@ -60,6 +85,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
     let limit = use_state(|| LIST_LIMIT);
     let n_quotes = doc.of_kind(Kind::Quote).count();
     let n_dates = doc.of_kind(Kind::Date).count();
+    let by_id = doc.by_id();
     let quotes: Vec<Html> = doc
         .of_kind(Kind::Quote)
         .take(*limit)
@@ -71,7 +97,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
                 a,
                 html! { <>
                     <span class="item-text">{ format!("“{}”", shorten(doc.text_of(a), 70)) }</span>
-                    <span class="item-meta">{ entity_of(doc, speaker) }</span>
+                    <span class="item-meta">{ entity_of(&by_id, speaker) }</span>
                 </> },
             )
         })
@@ -207,17 +233,18 @@ fn selection_editor(props: &EditorProps) -> Html {
                 }));
             });
             let current = speaker.clone().unwrap_or_default();
+            let candidates = speaker_choices(doc, a);
             html! { <>
                 <label for="speaker">{"Speaker"}</label>
                 <select id="speaker" name="speaker" {onchange}>
                     <option value="" selected={current.is_empty()}>{"— no speaker —"}</option>
-                    { for doc.of_kind(Kind::Source).map(|s| {
+                    { for candidates.into_iter().map(|s| {
                         let Body::Source { entity, .. } = &s.body else { unreachable!() };
                         html! { <option value={s.id.clone()} selected={current == s.id}>{ format!("{entity} — “{}” ({})", shorten(doc.text_of(s), 30), s.id) }</option> }
                     }) }
                 </select>
                 <button type="button" onclick={send(Action::StartPickingSpeaker)} title="Then click a source in the article (p)">{"Pick in text"}</button>
-                if via.is_some() { <p class="meta">{ format!("Relayed by {}", entity_of(doc, via)) }</p> }
+                if via.is_some() { <p class="meta">{ format!("Relayed by {}", entity_of(&doc.by_id(), via)) }</p> }
             </> }
         }
         Body::Date { timex_type, value } => {

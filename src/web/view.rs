@@ -9,7 +9,7 @@
 use super::{dom, Store};
 use crate::app::Action;
 use crate::highlight::{nest, Mark, Piece};
-use crate::model::{Body, Document, Kind, Origin, Span};
+use crate::model::{Annotation, Body, Document, Kind, Origin, Span};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -114,14 +114,14 @@ pub fn quote_counts(doc: &Document) -> std::collections::HashMap<String, usize> 
 
 /// The tooltip of an annotation: a quote's speaker, a source's entity, a date's value.
 pub fn title_of(
-    doc: &Document,
+    by_id: &std::collections::HashMap<&str, &Annotation>,
     id: &str,
     counts: &std::collections::HashMap<String, usize>,
 ) -> String {
-    let Some(a) = doc.get(id) else {
+    let Some(a) = by_id.get(id) else {
         return String::new();
     };
-    let who = |s: &Option<String>| match s.as_deref().and_then(|s| doc.get(s)).map(|a| &a.body) {
+    let who = |s: &Option<String>| match s.as_deref().and_then(|s| by_id.get(s)).map(|a| &a.body) {
         Some(Body::Source { entity, .. }) => entity.clone(),
         _ => "unknown".into(),
     };
@@ -165,7 +165,7 @@ pub struct ReadingViewProps {
 }
 
 /// One paragraph's share of the document, computed once per document version.
-#[derive(PartialEq)]
+#[derive(Clone, PartialEq)]
 struct Chunk {
     span: Span,
     text: AttrValue,
@@ -175,6 +175,7 @@ struct Chunk {
 fn chunks(doc: &Document) -> Vec<Chunk> {
     let layout = crate::text::Layout::new(&doc.text);
     let counts = quote_counts(doc);
+    let by_id = doc.by_id();
     let mut out = Vec::with_capacity(layout.paragraphs.len());
     // Annotations are sorted by start; walk them alongside the paragraphs.
     let mut first = 0;
@@ -192,7 +193,7 @@ fn chunks(doc: &Document) -> Vec<Chunk> {
                     kind: a.kind(),
                     span: a.span,
                 },
-                title: title_of(doc, &a.id, &counts),
+                title: title_of(&by_id, &a.id, &counts),
                 user: a.origin == Origin::User,
             })
             .collect();
@@ -212,15 +213,25 @@ fn gap(text: &str) -> Html {
     html! { <span class="gap" aria-hidden="true">{ text.to_string() }</span> }
 }
 
-#[function_component(ReadingView)]
-pub fn reading_view(props: &ReadingViewProps) -> Html {
-    let chunks = use_memo(props.doc.clone(), |doc| chunks(doc));
-    let text = &props.doc.text;
-    let mut children = Vec::with_capacity(chunks.len() * 2 + 1);
-    let mut pos = 0;
-    for chunk in chunks.iter() {
-        if chunk.span.start > pos {
-            children.push(gap(&text[pos..chunk.span.start]));
+/// How many paragraphs share one [`Block`]: an edit re-renders the block it touches, and the
+/// view compares a few hundred blocks instead of every paragraph of a book-length text.
+const BLOCK_SIZE: usize = 32;
+
+#[derive(Properties, PartialEq)]
+struct BlockProps {
+    /// The block's paragraphs, each with the whitespace before it.
+    chunks: Rc<Vec<(AttrValue, Rc<Chunk>)>>,
+    selected: Option<AttrValue>,
+    linked: Rc<Vec<String>>,
+    dispatch: UseReducerDispatcher<Store>,
+}
+
+#[function_component(Block)]
+fn block(props: &BlockProps) -> Html {
+    let mut children = Vec::with_capacity(props.chunks.len() * 2);
+    for (gap_text, chunk) in props.chunks.iter() {
+        if !gap_text.is_empty() {
+            children.push(gap(gap_text));
         }
         let ids: Vec<&str> = chunk.marks.iter().map(|m| m.mark.id.as_str()).collect();
         let selected = props.selected.clone().filter(|s| ids.contains(&s.as_str()));
@@ -234,10 +245,50 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
             <Paragraph key={chunk.span.start} text={chunk.text.clone()} start={chunk.span.start}
                 marks={chunk.marks.clone()} {selected} linked={Rc::new(linked)} dispatch={props.dispatch.clone()} />
         });
-        pos = chunk.span.end;
     }
-    if pos < text.len() {
-        children.push(gap(&text[pos..]));
+    html! { <div class="block">{ for children }</div> }
+}
+
+#[function_component(ReadingView)]
+pub fn reading_view(props: &ReadingViewProps) -> Html {
+    let text = &props.doc.text;
+    let blocks = use_memo(props.doc.clone(), |doc| {
+        let chunks = chunks(doc);
+        let mut pos = 0;
+        let mut blocks: Vec<Rc<Vec<(AttrValue, Rc<Chunk>)>>> = Vec::new();
+        for group in chunks.chunks(BLOCK_SIZE) {
+            let mut members = Vec::with_capacity(group.len());
+            for chunk in group {
+                let gap_text = AttrValue::from(doc.text[pos..chunk.span.start].to_string());
+                pos = chunk.span.end;
+                members.push((gap_text, Rc::new(chunk.clone())));
+            }
+            blocks.push(Rc::new(members));
+        }
+        (blocks, pos)
+    });
+    let (blocks, end) = &*blocks;
+    let mut children = Vec::with_capacity(blocks.len() + 1);
+    for members in blocks.iter() {
+        let in_block = |id: &str| {
+            members
+                .iter()
+                .any(|m| m.1.marks.iter().any(|k| k.mark.id == id))
+        };
+        let selected = props.selected.clone().filter(|s| in_block(s));
+        let linked: Vec<String> = props
+            .linked
+            .iter()
+            .filter(|l| in_block(l))
+            .cloned()
+            .collect();
+        let key = members.first().map_or(0, |m| m.1.span.start);
+        children.push(html! {
+            <Block {key} chunks={members.clone()} {selected} linked={Rc::new(linked)} dispatch={props.dispatch.clone()} />
+        });
+    }
+    if *end < text.len() {
+        children.push(html! { <div key="end" class="block">{ gap(&text[*end..]) }</div> });
     }
     let class = classes!(
         "reading",

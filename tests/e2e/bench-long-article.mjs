@@ -7,6 +7,9 @@
 // JS heap (CDP Performance.getMetrics) and the WebAssembly memory after each step.
 // Prints figures and asserts nothing (speed is measured, never tested); scripts/bench uses
 // `measurePage` for its table.
+// To see where a create on the long article goes: TRACE=1 sums the DevTools timeline (style,
+// layout, pre-paint, paint, script) by event; PROFILE=1 prints the CPU profile's heaviest
+// functions (build with data-wasm-opt="0" in index.html to see Rust names).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serve, launch, root, selectText } from './harness.mjs';
@@ -132,7 +135,28 @@ export async function measurePage(context, origin, text, label) {
   });
   await selectText(page, free, occurrence);
   const key = (k, ctrl = false) => `document.getElementById('reading').dispatchEvent(new KeyboardEvent('keydown', { key: ${JSON.stringify(k)}, ctrlKey: ${ctrl}, bubbles: true, cancelable: true }))`;
+  let traceEvents = [];
+  if (process.env.TRACE && label.startsWith('100')) {
+    cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...e.value));
+    await cdp.send('Tracing.start', { categories: 'devtools.timeline,blink', transferMode: 'ReportEvents' });
+  }
+  if (process.env.PROFILE && label.startsWith('100')) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 100 }); await cdp.send('Profiler.start'); }
   result.createMs = await timeToView(page, key('q'), `return !!document.querySelector('#reading [data-ann-id="${id}"]')`);
+  if (process.env.TRACE && label.startsWith('100')) {
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.end'); await done;
+    const sum = new Map();
+    for (const e of traceEvents) if (e.ph === 'X' && e.dur) sum.set(e.name, (sum.get(e.name) || 0) + e.dur);
+    [...sum.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).forEach(([k, v]) => console.log((v / 1000).toFixed(1).padStart(8), k));
+  }
+  if (process.env.PROFILE && label.startsWith('100')) {
+    const { profile } = await cdp.send('Profiler.stop');
+    const self = new Map(); const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const dt = profile.timeDeltas; let total = 0;
+    profile.samples.forEach((sid, i) => { const n = byId.get(sid); const k = n.callFrame.functionName || n.callFrame.url || '(anon)'; self.set(k, (self.get(k) || 0) + (dt[i] || 0)); total += dt[i] || 0; });
+    console.log('total ms', total / 1000);
+    [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40).forEach(([k, v]) => console.log((v / 1000).toFixed(1).padStart(8), k.slice(0, 120)));
+  }
   await sample('created');
 
   // Delete: the third detected quote, selected by a click before the clock starts.

@@ -241,7 +241,7 @@ test('a crash inside WebAssembly offers the last saved work and saves nothing af
   assert.match(await page.textContent('.crash'), /internal error/);
   // Whatever the page does after the crash is not saved over the last good state.
   await page.fill('#article', 'After the crash.').catch(() => {});
-  await page.waitForTimeout(300);
+  await page.waitForTimeout(1000); // longer than the page's save delay
   assert.equal(await page.evaluate(() => localStorage.getItem('newsmark/state/v1')), saved);
   const download = page.waitForEvent('download');
   await page.click('.crash button');
@@ -263,7 +263,7 @@ test('two tabs: the later one is told and does not overwrite the other\'s work',
   const theirs = '"Second tab work," said Ben on Tuesday.';
   await second.fill('#article', theirs);
   await waitForView(second, theirs);
-  await second.waitForTimeout(300);
+  await second.waitForTimeout(1000); // longer than the page's save delay
   const stored = await first.evaluate(() => localStorage.getItem('newsmark/state/v1'));
   assert.ok(stored.includes('First tab work') && !stored.includes('Second tab work'), 'the first tab\'s save stands');
   // The second tab's work is still in its view and can be exported.
@@ -277,6 +277,8 @@ test('two tabs: the later one is told and does not overwrite the other\'s work',
 
 test('a damaged saved state is set aside, not shown', async () => {
   const page = await open();
+  // The page saves once edits pause: let its own first save happen before damaging it.
+  await page.waitForTimeout(1000);
   await page.evaluate(() => {
     const saved = JSON.parse(localStorage.getItem('newsmark/state/v1'));
     saved.editor.doc.annotations[0].span.end = 10_000_000; // past the end of the text
