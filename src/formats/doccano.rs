@@ -60,18 +60,7 @@ pub(super) fn export(doc: &Document, notes: &mut Vec<String>) -> String {
     let f = Format::Doccano;
     dropped(notes, f, dates, "dates' TIMEX3 types and values");
     dropped(notes, f, sources, "sources' entity names and roles");
-    dropped(
-        notes,
-        f,
-        doc.annotations.len(),
-        "annotations' origins (auto or user)",
-    );
-    dropped(
-        notes,
-        f,
-        doc.published.is_some() as usize,
-        "publication date",
-    );
+    super::dropped_origins_and_published(notes, f, doc);
     let line = json!({ "text": doc.text, "entities": entities, "relations": relations });
     format!("{line}\n")
 }
@@ -80,24 +69,7 @@ pub(super) fn import(input: &str) -> Result<Draft, ImportError> {
     let problem = |p: String| ImportError {
         problems: vec![p.into()],
     };
-    let lines: Vec<(usize, &str)> = input
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .collect();
-    let (number, line) = match lines.as_slice() {
-        [] => return Err(problem("the file is empty".into())),
-        [one] => (one.0 + 1, one.1),
-        _ if serde_json::from_str::<Value>(input).is_ok() => (1, input),
-        many => {
-            return Err(problem(format!(
-                "{} lines in the file: newsmark opens one article at a time",
-                many.len()
-            )))
-        }
-    };
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| problem(format!("line {number}: not JSON: {e}")))?;
+    let (number, value) = super::single_json_line(input)?;
     let Some(text) = value.get("text").and_then(Value::as_str) else {
         return Err(problem(format!("line {number}: no \"text\" string")));
     };
@@ -174,24 +146,7 @@ pub(super) fn import(input: &str) -> Result<Draft, ImportError> {
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_ascii_lowercase();
-        let a = &mut draft.annotations[q];
-        let slot = match name.as_str() {
-            "speaker" => &mut a.speaker,
-            "via" => &mut a.via,
-            "continues" => &mut a.continues,
-            other => {
-                draft.problems.push(format!(
-                    "{place}: type {other:?} is not speaker, via or continues"
-                ));
-                continue;
-            }
-        };
-        if slot.is_some() {
-            draft
-                .problems
-                .push(format!("{place}: entity {from} has two {name} relations"));
-        }
-        *slot = Some(to);
+        draft.link(q, &name, to, &place, "relation");
     }
     Ok(draft)
 }

@@ -276,24 +276,7 @@ pub(super) fn import(input: &str) -> Result<Draft, ImportError> {
                 (None, Some(Kind::Quote)) => "continues".into(),
                 (None, _) => "speaker".into(),
             };
-            let a = &mut draft.annotations[q];
-            let slot = match name.as_str() {
-                "speaker" => &mut a.speaker,
-                "via" => &mut a.via,
-                "continues" => &mut a.continues,
-                other => {
-                    draft.problems.push(format!(
-                        "{place}: relation {other:?} is not speaker, via or continues"
-                    ));
-                    continue;
-                }
-            };
-            if slot.is_some() {
-                draft
-                    .problems
-                    .push(format!("{place}: {from:?} has two {name} relations"));
-            }
-            *slot = Some(to.to_string());
+            draft.link(q, &name, to.to_string(), &place, "relation");
             continue;
         }
         let from_name = r.get("from_name").and_then(Value::as_str).unwrap_or("");

@@ -19,6 +19,7 @@ use crate::model::{
 };
 use crate::offsets::{OffsetMap, Unit};
 use crate::serialise::{ImportError, Problem};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
@@ -251,6 +252,57 @@ impl Draft {
             notes: Vec::new(),
         }
     }
+
+    /// Records the file's `name` link (speaker, via or continues) from annotation `from` (an
+    /// index) to the file id `to`; an unknown name or a second link of the same name is a
+    /// problem, placed at `place` (`what` is the file's word for a link: "relation", "link").
+    fn link(&mut self, from: usize, name: &str, to: String, place: &str, what: &str) {
+        let a = &mut self.annotations[from];
+        let slot = match name {
+            "speaker" => &mut a.speaker,
+            "via" => &mut a.via,
+            "continues" => &mut a.continues,
+            other => {
+                self.problems.push(format!(
+                    "{place}: {what} {other:?} is not speaker, via or continues"
+                ));
+                return;
+            }
+        };
+        if slot.is_some() {
+            let id = &a.id;
+            self.problems
+                .push(format!("{place}: {id:?} has two {name} {what}s"));
+        }
+        *slot = Some(to);
+    }
+}
+
+/// The one article of a JSON Lines file (doccano, spaCy), with its line number: newsmark
+/// opens one article at a time. A file that is one JSON value over several lines is read whole.
+fn single_json_line(input: &str) -> Result<(usize, Value), ImportError> {
+    let problem = |p: String| ImportError {
+        problems: vec![Problem::from(p)],
+    };
+    let lines: Vec<(usize, &str)> = input
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    let (number, line) = match lines.as_slice() {
+        [] => return Err(problem("the file is empty".into())),
+        [one] => (one.0 + 1, one.1),
+        _ if serde_json::from_str::<Value>(input).is_ok() => (1, input),
+        many => {
+            return Err(problem(format!(
+                "{} lines in the file: newsmark opens one article at a time",
+                many.len()
+            )))
+        }
+    };
+    let value =
+        serde_json::from_str(line).map_err(|e| problem(format!("line {number}: not JSON: {e}")))?;
+    Ok((number, value))
 }
 
 struct DraftAnnotation {
@@ -414,6 +466,15 @@ fn dropped(notes: &mut Vec<String>, format: Format, count: usize, what: &str) {
             format.name()
         ));
     }
+}
+
+/// The notes of the formats that carry neither who made an annotation nor the publication
+/// date (doccano, spaCy).
+fn dropped_origins_and_published(notes: &mut Vec<String>, format: Format, doc: &Document) {
+    let origins = "annotations' origins (auto or user)";
+    dropped(notes, format, doc.annotations.len(), origins);
+    let published = doc.published.is_some() as usize;
+    dropped(notes, format, published, "publication date");
 }
 
 /// Checks a draft (links to existing annotations of the right kind, TIMEX3 values), fills in

@@ -44,18 +44,7 @@ pub(super) fn export(doc: &Document, notes: &mut Vec<String>) -> String {
     dropped(notes, f, links, "quote links (speaker, via, continues)");
     dropped(notes, f, sources, "sources' roles");
     dropped(notes, f, dates, "dates' TIMEX3 types");
-    dropped(
-        notes,
-        f,
-        doc.annotations.len(),
-        "annotations' origins (auto or user)",
-    );
-    dropped(
-        notes,
-        f,
-        doc.published.is_some() as usize,
-        "publication date",
-    );
+    super::dropped_origins_and_published(notes, f, doc);
     format!("{}\n", json!({ "text": doc.text, "spans": spans }))
 }
 
@@ -63,24 +52,7 @@ pub(super) fn import(input: &str) -> Result<Draft, ImportError> {
     let problem = |p: String| ImportError {
         problems: vec![p.into()],
     };
-    let lines: Vec<(usize, &str)> = input
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .collect();
-    let (number, line) = match lines.as_slice() {
-        [] => return Err(problem("the file is empty".into())),
-        [one] => (one.0 + 1, one.1),
-        _ if serde_json::from_str::<Value>(input).is_ok() => (1, input),
-        many => {
-            return Err(problem(format!(
-                "{} lines in the file: newsmark opens one article at a time",
-                many.len()
-            )))
-        }
-    };
-    let value: Value =
-        serde_json::from_str(line).map_err(|e| problem(format!("line {number}: not JSON: {e}")))?;
+    let (number, value) = super::single_json_line(input)?;
     let Some(text) = value.get("text").and_then(Value::as_str) else {
         return Err(problem(format!("line {number}: no \"text\" string")));
     };

@@ -334,24 +334,7 @@ pub(super) fn import(input: &str, text: &str) -> Result<Draft, ImportError> {
             Kind::Quote => "continues".into(),
             _ => "speaker".into(),
         });
-        let a = &mut draft.annotations[q];
-        let slot = match name.as_str() {
-            "speaker" => &mut a.speaker,
-            "via" => &mut a.via,
-            "continues" => &mut a.continues,
-            other => {
-                draft.problems.push(format!(
-                    "{place}: link {other:?} is not speaker, via or continues"
-                ));
-                continue;
-            }
-        };
-        if slot.is_some() {
-            draft
-                .problems
-                .push(format!("{place}: {from:?} has two {name} links"));
-        }
-        *slot = Some(to);
+        draft.link(q, &name, to, &place, "link");
     }
     Ok(draft)
 }
