@@ -66,15 +66,9 @@ pub(super) fn export(doc: &Document, notes: &mut Vec<String>) -> String {
 }
 
 pub(super) fn import(input: &str) -> Result<Draft, ImportError> {
-    let problem = |p: String| ImportError {
-        problems: vec![p.into()],
-    };
-    let (number, value) = super::single_json_line(input)?;
-    let Some(text) = value.get("text").and_then(Value::as_str) else {
-        return Err(problem(format!("line {number}: no \"text\" string")));
-    };
-    let map = OffsetMap::new(text);
-    let mut draft = Draft::new(text.to_string());
+    let (number, value, text) = super::single_json_line(input)?;
+    let map = OffsetMap::new(&text);
+    let mut draft = Draft::new(text);
     let entity_id = |v: Option<&Value>| match v {
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(s)) => s.clone(),

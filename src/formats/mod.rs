@@ -278,9 +278,10 @@ impl Draft {
     }
 }
 
-/// The one article of a JSON Lines file (doccano, spaCy), with its line number: newsmark
-/// opens one article at a time. A file that is one JSON value over several lines is read whole.
-fn single_json_line(input: &str) -> Result<(usize, Value), ImportError> {
+/// The one article of a JSON Lines file (doccano, spaCy), with its line number and its "text":
+/// newsmark opens one article at a time. A file that is one JSON value over several lines is
+/// read whole.
+fn single_json_line(input: &str) -> Result<(usize, Value, String), ImportError> {
     let problem = |p: String| ImportError {
         problems: vec![Problem::from(p)],
     };
@@ -300,9 +301,13 @@ fn single_json_line(input: &str) -> Result<(usize, Value), ImportError> {
             )))
         }
     };
-    let value =
+    let value: Value =
         serde_json::from_str(line).map_err(|e| problem(format!("line {number}: not JSON: {e}")))?;
-    Ok((number, value))
+    let Some(text) = value.get("text").and_then(Value::as_str) else {
+        return Err(problem(format!("line {number}: no \"text\" string")));
+    };
+    let text = text.to_string();
+    Ok((number, value, text))
 }
 
 struct DraftAnnotation {
