@@ -165,20 +165,23 @@ pub struct ReadingViewProps {
 }
 
 /// One paragraph's share of the document, computed once per document version.
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 struct Chunk {
     span: Span,
+    /// The whitespace between the previous paragraph and this one.
+    gap_before: AttrValue,
     text: AttrValue,
     marks: Rc<Vec<MarkView>>,
 }
 
-fn chunks(doc: &Document) -> Vec<Chunk> {
+fn chunks(doc: &Document) -> Vec<Rc<Chunk>> {
     let layout = crate::text::Layout::new(&doc.text);
     let counts = quote_counts(doc);
     let by_id = doc.by_id();
     let mut out = Vec::with_capacity(layout.paragraphs.len());
     // Annotations are sorted by start; walk them alongside the paragraphs.
     let mut first = 0;
+    let mut previous_end = 0;
     for para in &layout.paragraphs {
         while first < doc.annotations.len() && doc.annotations[first].span.end <= para.start {
             first += 1;
@@ -197,13 +200,27 @@ fn chunks(doc: &Document) -> Vec<Chunk> {
                 user: a.origin == Origin::User,
             })
             .collect();
-        out.push(Chunk {
+        out.push(Rc::new(Chunk {
             span: *para,
+            gap_before: AttrValue::from(doc.text[previous_end..para.start].to_string()),
             text: AttrValue::from(para.slice(&doc.text).to_string()),
             marks: Rc::new(marks),
-        });
+        }));
+        previous_end = para.end;
     }
     out
+}
+
+/// The selected and linked annotations among those `shown` answers for, so that a paragraph
+/// or block is given (and re-renders for) only its own.
+fn focus_among(
+    selected: &Option<AttrValue>,
+    linked: &[String],
+    shown: impl Fn(&str) -> bool,
+) -> (Option<AttrValue>, Rc<Vec<String>>) {
+    let selected = selected.clone().filter(|s| shown(s));
+    let linked = linked.iter().filter(|l| shown(l)).cloned().collect();
+    (selected, Rc::new(linked))
 }
 
 /// The whitespace between paragraphs: kept in the DOM so the view's text is the article's,
@@ -219,8 +236,8 @@ const BLOCK_SIZE: usize = 32;
 
 #[derive(Properties, PartialEq)]
 struct BlockProps {
-    /// The block's paragraphs, each with the whitespace before it.
-    chunks: Rc<Vec<(AttrValue, Rc<Chunk>)>>,
+    /// The block's paragraphs.
+    chunks: Rc<Vec<Rc<Chunk>>>,
     selected: Option<AttrValue>,
     linked: Rc<Vec<String>>,
     dispatch: UseReducerDispatcher<Store>,
@@ -229,21 +246,16 @@ struct BlockProps {
 #[function_component(Block)]
 fn block(props: &BlockProps) -> Html {
     let mut children = Vec::with_capacity(props.chunks.len() * 2);
-    for (gap_text, chunk) in props.chunks.iter() {
-        if !gap_text.is_empty() {
-            children.push(gap(gap_text));
+    for chunk in props.chunks.iter() {
+        if !chunk.gap_before.is_empty() {
+            children.push(gap(&chunk.gap_before));
         }
-        let ids: Vec<&str> = chunk.marks.iter().map(|m| m.mark.id.as_str()).collect();
-        let selected = props.selected.clone().filter(|s| ids.contains(&s.as_str()));
-        let linked: Vec<String> = props
-            .linked
-            .iter()
-            .filter(|l| ids.contains(&l.as_str()))
-            .cloned()
-            .collect();
+        let (selected, linked) = focus_among(&props.selected, &props.linked, |id| {
+            chunk.marks.iter().any(|m| m.mark.id == id)
+        });
         children.push(html! {
             <Paragraph key={chunk.span.start} text={chunk.text.clone()} start={chunk.span.start}
-                marks={chunk.marks.clone()} {selected} linked={Rc::new(linked)} dispatch={props.dispatch.clone()} />
+                marks={chunk.marks.clone()} {selected} {linked} dispatch={props.dispatch.clone()} />
         });
     }
     html! { <div class="block">{ for children }</div> }
@@ -254,37 +266,24 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
     let text = &props.doc.text;
     let blocks = use_memo(props.doc.clone(), |doc| {
         let chunks = chunks(doc);
-        let mut pos = 0;
-        let mut blocks: Vec<Rc<Vec<(AttrValue, Rc<Chunk>)>>> = Vec::new();
-        for group in chunks.chunks(BLOCK_SIZE) {
-            let mut members = Vec::with_capacity(group.len());
-            for chunk in group {
-                let gap_text = AttrValue::from(doc.text[pos..chunk.span.start].to_string());
-                pos = chunk.span.end;
-                members.push((gap_text, Rc::new(chunk.clone())));
-            }
-            blocks.push(Rc::new(members));
-        }
-        (blocks, pos)
+        let end = chunks.last().map_or(0, |c| c.span.end);
+        let blocks: Vec<Rc<Vec<Rc<Chunk>>>> = chunks
+            .chunks(BLOCK_SIZE)
+            .map(|group| Rc::new(group.to_vec()))
+            .collect();
+        (blocks, end)
     });
     let (blocks, end) = &*blocks;
     let mut children = Vec::with_capacity(blocks.len() + 1);
     for members in blocks.iter() {
-        let in_block = |id: &str| {
+        let (selected, linked) = focus_among(&props.selected, &props.linked, |id| {
             members
                 .iter()
-                .any(|m| m.1.marks.iter().any(|k| k.mark.id == id))
-        };
-        let selected = props.selected.clone().filter(|s| in_block(s));
-        let linked: Vec<String> = props
-            .linked
-            .iter()
-            .filter(|l| in_block(l))
-            .cloned()
-            .collect();
-        let key = members.first().map_or(0, |m| m.1.span.start);
+                .any(|c| c.marks.iter().any(|m| m.mark.id == id))
+        });
+        let key = members.first().map_or(0, |c| c.span.start);
         children.push(html! {
-            <Block {key} chunks={members.clone()} {selected} linked={Rc::new(linked)} dispatch={props.dispatch.clone()} />
+            <Block {key} chunks={members.clone()} {selected} {linked} dispatch={props.dispatch.clone()} />
         });
     }
     if *end < text.len() {
