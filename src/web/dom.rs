@@ -104,6 +104,9 @@ pub fn scroll_to(id: &str) {
     }
 }
 
+/// How long a download's blob URL lives: long enough for a slow disk or a save dialog.
+const DOWNLOAD_URL_LIFETIME_MS: u32 = 60_000;
+
 /// Offers `contents` as a file download named `name`.
 pub fn download(name: &str, contents: &str, mime: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(contents));
@@ -118,7 +121,12 @@ pub fn download(name: &str, contents: &str, mime: &str) -> Result<(), JsValue> {
     document().body().ok_or("no body")?.append_child(&a)?;
     a.click();
     a.remove();
-    web_sys::Url::revoke_object_url(&url)?;
+    // The browser fetches the blob after this handler returns: revoking the URL at once
+    // can make the download fail (Firefox and Safari do), so it is freed a little later.
+    gloo::timers::callback::Timeout::new(DOWNLOAD_URL_LIFETIME_MS, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
     Ok(())
 }
 

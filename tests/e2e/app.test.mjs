@@ -6,7 +6,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { serve, launch, selectText, annotations, root } from './harness.mjs';
+import { serve, launch, selectText, annotations, download, root } from './harness.mjs';
 
 const reference = await readFile(join(root, '../shared/samples/kcna-victory-day.txt'), 'utf8');
 let server, origin, context, requests, page;
@@ -49,13 +49,11 @@ test('pasting the reference article annotates it as the CLI does', async () => {
   assert.match(thursday.title, /2024-05-09/);
   assert.equal(await page.$eval('#published', (i) => i.value), '2024-05-09');
 
-  const download = page.waitForEvent('download');
-  await page.click('text=Export JSON');
-  const file = await (await download).path();
-  const exported = JSON.parse(await readFile(file, 'utf8'));
+  const file = await download(page, 'button:text-is("Export JSON")');
+  const exported = JSON.parse(await readFile(await file.path(), 'utf8'));
   const cli = JSON.parse(execFileSync(join(root, 'target/release/newsmark'), ['annotate', '-'], { input: reference }).toString());
   assert.deepEqual(exported, cli, 'the page exports what `newsmark annotate` prints');
-  assert.equal((await download).suggestedFilename(), 'kim-jong-un-expresses-firm-support-for-vladimir-putin-in-vic-2024-05-09.newsmark.json');
+  assert.equal(file.suggestedFilename(), 'kim-jong-un-expresses-firm-support-for-vladimir-putin-in-vic-2024-05-09.newsmark.json');
 });
 
 test('create, relabel, relink, delete, undo and redo by keyboard and mouse', async () => {
@@ -147,9 +145,7 @@ test('hostile text is shown as text, with exact offsets', async () => {
   await page.waitForFunction((t) => document.getElementById('reading').textContent === t, hostile);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.equal(await page.$$eval('#reading script, #reading img', (e) => e.length), 0);
-  const download = page.waitForEvent('download');
-  await page.click('text=Export JSON');
-  const exported = JSON.parse(await readFile(await (await download).path(), 'utf8'));
+  const exported = JSON.parse(await readFile(await (await download(page, 'button:text-is("Export JSON")')).path(), 'utf8'));
   const chars = [...hostile];
   for (const a of exported.annotations) assert.equal(chars.slice(a.start, a.end).join(''), a.text);
   assert.ok(exported.annotations.some((a) => a.kind === 'quote' && a.text === 'Olé 👍🏽 e\u0301 שלום'));

@@ -7,7 +7,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { serve, launch, annotations, root } from './harness.mjs';
+import { serve, launch, annotations, download, root } from './harness.mjs';
 
 // Emoji, CRLF (brat counts it as one), a combining mark and right-to-left text.
 const text = 'Published: 2024-05-09\r\n\r\n"Olé 👍🏽 e\u0301 שלום," said Ana Ruiz on Tuesday.\r\n\r\n' +
@@ -36,9 +36,7 @@ after(async () => {
 });
 
 async function exportJson() {
-  const download = page.waitForEvent('download');
-  await page.click('text=Export JSON');
-  return JSON.parse(await readFile(await (await download).path(), 'utf8'));
+  return JSON.parse(await readFile(await (await download(page, 'button:text-is("Export JSON")')).path(), 'utf8'));
 }
 
 const spans = (doc) => doc.annotations.map((a) => [a.kind, a.start, a.end, a.text]);
@@ -47,19 +45,17 @@ for (const format of formats) {
   test(`${format}: the page exports what the CLI prints, and imports it back`, async () => {
     const original = await exportJson();
     await page.selectOption('#export-format', format);
-    const download = page.waitForEvent('download');
-    await page.click('button:text-is("Export")');
-    const file = await (await download).path();
+    const exportedFile = await download(page, 'button:text-is("Export")');
+    const file = await exportedFile.path();
     const exported = await readFile(file, 'utf8');
     const cli = execFileSync(newsmark, ['annotate', '--format', format, '-'], { input: text, stdio: ['pipe', 'pipe', 'ignore'] }).toString();
     assert.equal(exported, cli, 'the page exports what `newsmark annotate --format` prints');
-    const name = (await download).suggestedFilename();
+    const name = exportedFile.suggestedFilename();
     assert.match(name, format === 'brat' ? /\.ann$/ : new RegExp(`\\.${format}\\.jsonl?d?$`));
     if (format === 'brat') {
-      const txt = page.waitForEvent('download');
-      await page.click('button:text-is("Save .txt")');
-      assert.equal(await readFile(await (await txt).path(), 'utf8'), text);
-      assert.equal((await txt).suggestedFilename(), name.replace(/\.ann$/, '.txt'));
+      const txt = await download(page, 'button:text-is("Save .txt")');
+      assert.equal(await readFile(await txt.path(), 'utf8'), text);
+      assert.equal(txt.suggestedFilename(), name.replace(/\.ann$/, '.txt'));
     }
 
     const copy = join(dir, name);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { serve, launch, selectText, annotations } from './harness.mjs';
+import { serve, launch, selectText, annotations, download } from './harness.mjs';
 
 let server, origin, context, requests, dir;
 const pages = [];
@@ -38,9 +38,7 @@ const viewText = (page) => page.$eval('#reading', (v) => v.textContent);
 
 /// Exports through the Export JSON button and returns the parsed file.
 async function exportJson(page) {
-  const download = page.waitForEvent('download');
-  await page.click('text=Export JSON');
-  return JSON.parse(await readFile(await (await download).path(), 'utf8'));
+  return JSON.parse(await readFile(await (await download(page, 'button:text-is("Export JSON")')).path(), 'utf8'));
 }
 
 /// Every exported annotation's code-point offsets select its text (Python's text[start:end]).
@@ -243,9 +241,7 @@ test('a crash inside WebAssembly offers the last saved work and saves nothing af
   await page.fill('#article', 'After the crash.').catch(() => {});
   await page.waitForTimeout(1000); // longer than the page's save delay
   assert.equal(await page.evaluate(() => localStorage.getItem('newsmark/state/v1')), saved);
-  const download = page.waitForEvent('download');
-  await page.click('.crash button');
-  const recovered = JSON.parse(await readFile(await (await download).path(), 'utf8'));
+  const recovered = JSON.parse(await readFile(await (await download(page, '.crash button')).path(), 'utf8'));
   assert.equal(recovered.schema, 'newsmark/1');
   assertCodePointOffsets(recovered, text);
   assert.ok(recovered.annotations.some((a) => a.kind === 'quote' && a.text === 'Keep this'));
