@@ -440,7 +440,7 @@ fn set_text(next: &mut AppState, text: String) -> bool {
         next.notice = Some(refusal);
         return false;
     }
-    if text == next.doc().text {
+    if *text == *next.doc().text {
         return false;
     }
     // Keep the publication date the user set; otherwise find the new text's own.

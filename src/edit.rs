@@ -20,6 +20,7 @@ use crate::model::{
 use crate::normalise::timex;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// One thing a person does to the annotations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,8 +88,10 @@ fn refuse<T>(message: impl Into<String>) -> Result<T, EditError> {
 /// A document with its undo history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Editor {
-    pub doc: Document,
-    history: Vec<Change>,
+    /// Shared, not copied, by every state that holds this editor (the page keeps the state
+    /// before each action): an edit copies the document once, selecting or hovering never.
+    pub doc: Arc<Document>,
+    history: Arc<Vec<Change>>,
     /// Number of changes applied: `history[..cursor]` are done, the rest can be redone.
     cursor: usize,
 }
@@ -96,8 +99,8 @@ pub struct Editor {
 impl Editor {
     pub fn new(doc: Document) -> Self {
         Editor {
-            doc,
-            history: Vec::new(),
+            doc: Arc::new(doc),
+            history: Arc::default(),
             cursor: 0,
         }
     }
@@ -141,9 +144,10 @@ impl Editor {
     /// Applies an edit; returns the id of the annotation it created or changed (if any).
     pub fn apply(&mut self, edit: Edit) -> Result<Option<String>, EditError> {
         let (change, id) = plan(&self.doc, edit)?;
-        apply_change(&mut self.doc, &change, Direction::Forward);
-        self.history.truncate(self.cursor);
-        self.history.push(change);
+        apply_change(Arc::make_mut(&mut self.doc), &change, Direction::Forward);
+        let history = Arc::make_mut(&mut self.history);
+        history.truncate(self.cursor);
+        history.push(change);
         self.cursor += 1;
         Ok(id)
     }
@@ -154,7 +158,7 @@ impl Editor {
         }
         self.cursor -= 1;
         apply_change(
-            &mut self.doc,
+            Arc::make_mut(&mut self.doc),
             &self.history[self.cursor],
             Direction::Backward,
         );
@@ -166,7 +170,7 @@ impl Editor {
             return false;
         }
         apply_change(
-            &mut self.doc,
+            Arc::make_mut(&mut self.doc),
             &self.history[self.cursor],
             Direction::Forward,
         );

@@ -42,7 +42,7 @@ impl Gold {
     /// corrected it), for the article `text`.
     pub fn from_newsmark(json: &str, text: &str) -> Result<Gold, String> {
         let doc = crate::serialise::from_json(json).map_err(|e| e.to_string())?;
-        if doc.text != text {
+        if &*doc.text != text {
             return Err("its \"text\" is not the article beside it".into());
         }
         let entity =

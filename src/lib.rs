@@ -127,7 +127,7 @@ impl Annotator {
         sort_annotations(&mut annotations);
         diagnostics.sort_by_key(|d| d.span.map(|s| (s.start, s.end)));
         Document {
-            text: text.to_string(),
+            text: text.into(),
             published,
             annotations,
             diagnostics,

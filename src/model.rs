@@ -5,6 +5,7 @@
 //! boundary (see [`crate::offsets`]), so no detector ever deals with two units at once.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A half-open byte range `[start, end)` into the document text, always on char boundaries.
 /// (Serialised as bytes only in the browser's own saved state, next to its text; the export
@@ -212,10 +213,15 @@ pub struct PublicationDate {
     pub span: Option<Span>,
 }
 
+/// A document's annotations under their ids ([`Document::by_id`]).
+pub type ById<'d> = foldhash::HashMap<&'d str, &'d Annotation>;
+
 /// An article with its annotations: what `annotate` returns and what the edit model works on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
-    pub text: String,
+    /// Never changes once annotated: edits change annotations only, so copies of a document
+    /// (one per edit, kept by the undo history's states) share it.
+    pub text: Arc<str>,
     pub published: Option<PublicationDate>,
     /// Sorted by start, then end, then kind.
     pub annotations: Vec<Annotation>,
@@ -230,7 +236,7 @@ impl Document {
     }
 
     /// Every annotation under its id, for many lookups on a long article.
-    pub fn by_id(&self) -> std::collections::HashMap<&str, &Annotation> {
+    pub fn by_id(&self) -> ById<'_> {
         self.annotations
             .iter()
             .map(|a| (a.id.as_str(), a))

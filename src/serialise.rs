@@ -138,7 +138,7 @@ fn to_wire(doc: &Document) -> WireDocument {
         .collect();
     WireDocument {
         schema: SCHEMA.to_string(),
-        text: doc.text.clone(),
+        text: doc.text.to_string(),
         published: doc.published.as_ref().map(|p| p.value.clone()),
         published_span: doc
             .published
@@ -492,7 +492,7 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
         return Err(ImportError { problems });
     }
     let mut doc = Document {
-        text,
+        text: text.into(),
         published,
         annotations,
         diagnostics: Vec::new(),

@@ -187,7 +187,7 @@ fn corrected(text: &str) -> Document {
             })
             .unwrap();
     }
-    editor.doc
+    (*editor.doc).clone()
 }
 
 #[test]
@@ -381,8 +381,9 @@ fn what_a_format_cannot_carry_is_said_not_invented() {
 #[test]
 fn a_span_over_a_line_break_is_brat_fragments() {
     let text = "“First line\r\nsecond line,” she said.";
-    let mut editor = Editor::new(annotate(text, &Options::default()));
-    editor.doc.annotations.clear();
+    let mut doc = annotate(text, &Options::default());
+    doc.annotations.clear();
+    let mut editor = Editor::new(doc);
     editor
         .apply(Edit::Create {
             kind: Kind::Quote,
@@ -500,7 +501,7 @@ fn cli_exports_imports_and_prints_configs() {
     std::fs::create_dir_all(&dir).unwrap();
     let doc = from_json(EVERYTHING).unwrap();
     let text_path = dir.join("links.txt");
-    std::fs::write(&text_path, &doc.text).unwrap();
+    std::fs::write(&text_path, doc.text.as_bytes()).unwrap();
     let json_path = dir.join("links.newsmark.json");
     std::fs::write(&json_path, EVERYTHING).unwrap();
     let text_arg = text_path.to_str().unwrap();

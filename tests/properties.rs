@@ -219,7 +219,7 @@ proptest! {
             prop_assert_eq!(check_invariants(&ed.doc), Ok(()));
         }
         while ed.undo() {}
-        prop_assert_eq!(ed.doc, original);
+        prop_assert_eq!(&*ed.doc, &original);
     }
 }
 

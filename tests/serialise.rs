@@ -122,6 +122,6 @@ fn a_quote_continuing_itself_is_refused_and_cannot_break_the_edit_model() {
         ed.apply(edit.clone()).unwrap();
         assert!(ed.doc.get("q1").is_none(), "{edit:?} left q1 in place");
         while ed.undo() {}
-        assert_eq!(ed.doc, doc, "{edit:?}");
+        assert_eq!(*ed.doc, doc, "{edit:?}");
     }
 }

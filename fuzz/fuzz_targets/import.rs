@@ -310,7 +310,7 @@ fn edit_session(imported: newsmark::Document, ops: &[EditOp]) {
     }
     common::check(&ed.doc);
     while ed.undo() {}
-    if ed.doc != imported {
+    if *ed.doc != imported {
         let ids = |d: &newsmark::Document| {
             d.annotations
                 .iter()

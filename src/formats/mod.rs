@@ -661,7 +661,7 @@ fn finish(mut draft: Draft, format: Format) -> Result<Imported, ImportError> {
     debug_assert_eq!(seen.len(), annotations.len());
     Ok(Imported {
         doc: Document {
-            text: draft.text,
+            text: draft.text.into(),
             published,
             annotations,
             diagnostics: Vec::new(),

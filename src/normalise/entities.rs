@@ -13,7 +13,7 @@ use crate::detect::sources::{
     Attribution, Gender, KnownName, Np, NpKind, QuoteLink, SourceMention,
 };
 use crate::model::{strip_article, Role};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// A comparison key for names: lowercase words, hyphens and case ignored
 /// ("KIM JONG UN" and "Kim Jong-Un" give the same key).

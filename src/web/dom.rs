@@ -208,3 +208,21 @@ impl RawOpt for LocalStorage {
         gloo::utils::window().local_storage().ok().flatten()
     }
 }
+
+/// Runs `f` as a User Timing measure named `name`, so the browser's performance panel and
+/// the benchmark (`performance.getEntriesByName`) see how long the reducer and the view's
+/// work take, apart from the browser's own style, layout and paint.
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let performance = gloo::utils::window().performance();
+    let start = format!("{name} start");
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let out = f();
+    if let Some(p) = &performance {
+        let _ = p.measure_with_start_mark(name, &start);
+        // Only the measures are read; marks would pile up, one per action.
+        p.clear_marks_with_mark_name(&start);
+    }
+    out
+}

@@ -15,6 +15,7 @@ use crate::model::Kind;
 use crate::serialise;
 use gloo::events::EventListener;
 use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
@@ -26,7 +27,9 @@ pub struct Store(pub AppState);
 impl Reducible for Store {
     type Action = Action;
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(Store(app::reduce(&self.0, action)))
+        Rc::new(Store(dom::timed("newsmark reduce", || {
+            app::reduce(&self.0, action)
+        })))
     }
 }
 
@@ -167,11 +170,11 @@ pub fn app() -> Html {
     }
 
     let state = &store.0;
-    // One copy of the document per change, not per render (hovering renders too).
-    let doc: Rc<crate::model::Document> =
-        (*use_memo(state.revision, |_| Rc::new(state.doc().clone()))).clone();
-    let text = (*use_memo(state.revision, |_| {
-        AttrValue::from(state.doc().text.clone())
+    // The editor's own document, shared: no copy per render (hovering renders too).
+    let doc = state.editor.doc.clone();
+    // Copied for the text area only when the text changes, not on each edit of annotations.
+    let text = (*use_memo(state.doc().text.clone(), |text| {
+        AttrValue::from(text.to_string())
     }))
     .clone();
     let linked = Rc::new(state.linked());
@@ -264,7 +267,7 @@ fn key_action(e: &KeyboardEvent, view_ref: &NodeRef) -> Option<Action> {
 struct HeaderProps {
     /// Only what the header shows: not the whole state, which would be cloned and compared
     /// on every render.
-    doc: Rc<crate::model::Document>,
+    doc: Arc<crate::model::Document>,
     can_undo: bool,
     can_redo: bool,
     has_previous: bool,
@@ -275,7 +278,7 @@ struct HeaderProps {
 
 #[derive(Properties, PartialEq)]
 struct ExportFormatProps {
-    doc: Rc<crate::model::Document>,
+    doc: Arc<crate::model::Document>,
     dispatch: UseReducerDispatcher<Store>,
 }
 
@@ -344,7 +347,7 @@ fn export_format_menu(props: &ExportFormatProps) -> Html {
     let txt = (f == Format::Brat).then(|| {
         save(
             format!("{}.txt", name.trim_end_matches(".ann")),
-            props.doc.text.clone(),
+            props.doc.text.to_string(),
             "text/plain",
             "Saved the article text for brat.".into(),
         )

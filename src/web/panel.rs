@@ -4,9 +4,9 @@
 use super::{dom, Store};
 use crate::app::Action;
 use crate::edit::{Edit, End};
-use crate::model::{Annotation, Body, Document, Kind, Origin, Role, TimexType};
-use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
+use crate::model::{Annotation, Body, ById, Document, Kind, Origin, Role, TimexType};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -16,12 +16,12 @@ const LIST_LIMIT: usize = 200;
 
 #[derive(Properties, PartialEq)]
 pub struct PanelProps {
-    pub doc: Rc<Document>,
+    pub doc: Arc<Document>,
     pub selected: Option<AttrValue>,
     pub dispatch: UseReducerDispatcher<Store>,
 }
 
-fn entity_of(by_id: &HashMap<&str, &Annotation>, id: &Option<String>) -> String {
+fn entity_of(by_id: &ById, id: &Option<String>) -> String {
     match id.as_deref().and_then(|i| by_id.get(i)).map(|a| &a.body) {
         Some(Body::Source { entity, .. }) => entity.clone(),
         _ => "no speaker".into(),
@@ -180,7 +180,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    pub doc: Rc<Document>,
+    pub doc: Arc<Document>,
     pub selected: Option<AttrValue>,
     pub dispatch: UseReducerDispatcher<Store>,
 }

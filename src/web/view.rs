@@ -9,8 +9,9 @@
 use super::{dom, Store};
 use crate::app::Action;
 use crate::highlight::{nest, Mark, Piece};
-use crate::model::{Annotation, Body, Document, Kind, Origin, Span};
+use crate::model::{Body, ById, Document, Kind, Origin, Span};
 use std::rc::Rc;
+use std::sync::Arc;
 use yew::prelude::*;
 
 /// A highlight as a paragraph renders it.
@@ -114,7 +115,7 @@ pub fn quote_counts(doc: &Document) -> std::collections::HashMap<String, usize> 
 
 /// The tooltip of an annotation: a quote's speaker, a source's entity, a date's value.
 pub fn title_of(
-    by_id: &std::collections::HashMap<&str, &Annotation>,
+    by_id: &ById,
     id: &str,
     counts: &std::collections::HashMap<String, usize>,
 ) -> String {
@@ -156,7 +157,7 @@ pub fn title_of(
 
 #[derive(Properties, PartialEq)]
 pub struct ReadingViewProps {
-    pub doc: Rc<Document>,
+    pub doc: Arc<Document>,
     pub selected: Option<AttrValue>,
     pub linked: Rc<Vec<String>>,
     pub hidden: Vec<Kind>,
@@ -174,15 +175,37 @@ struct Chunk {
     marks: Rc<Vec<MarkView>>,
 }
 
-fn chunks(doc: &Document) -> Vec<Rc<Chunk>> {
-    let layout = crate::text::Layout::new(&doc.text);
+/// A paragraph's text and the whitespace before it: they depend on the article's text only,
+/// so edits, which change annotations, reuse them.
+struct ParagraphText {
+    span: Span,
+    gap_before: AttrValue,
+    text: AttrValue,
+}
+
+fn paragraph_texts(text: &str) -> Vec<ParagraphText> {
+    let layout = crate::text::Layout::new(text);
+    let mut previous_end = 0;
+    let mut out = Vec::with_capacity(layout.paragraphs.len());
+    for para in layout.paragraphs {
+        out.push(ParagraphText {
+            span: para,
+            gap_before: AttrValue::from(text[previous_end..para.start].to_string()),
+            text: AttrValue::from(para.slice(text).to_string()),
+        });
+        previous_end = para.end;
+    }
+    out
+}
+
+fn chunks(doc: &Document, paragraphs: &[ParagraphText]) -> Vec<Rc<Chunk>> {
     let counts = quote_counts(doc);
     let by_id = doc.by_id();
-    let mut out = Vec::with_capacity(layout.paragraphs.len());
+    let mut out = Vec::with_capacity(paragraphs.len());
     // Annotations are sorted by start; walk them alongside the paragraphs.
     let mut first = 0;
-    let mut previous_end = 0;
-    for para in &layout.paragraphs {
+    for paragraph in paragraphs {
+        let para = &paragraph.span;
         while first < doc.annotations.len() && doc.annotations[first].span.end <= para.start {
             first += 1;
         }
@@ -202,11 +225,10 @@ fn chunks(doc: &Document) -> Vec<Rc<Chunk>> {
             .collect();
         out.push(Rc::new(Chunk {
             span: *para,
-            gap_before: AttrValue::from(doc.text[previous_end..para.start].to_string()),
-            text: AttrValue::from(para.slice(&doc.text).to_string()),
+            gap_before: paragraph.gap_before.clone(),
+            text: paragraph.text.clone(),
             marks: Rc::new(marks),
         }));
-        previous_end = para.end;
     }
     out
 }
@@ -264,8 +286,9 @@ fn block(props: &BlockProps) -> Html {
 #[function_component(ReadingView)]
 pub fn reading_view(props: &ReadingViewProps) -> Html {
     let text = &props.doc.text;
+    let paragraphs = use_memo(props.doc.text.clone(), |text| paragraph_texts(text));
     let blocks = use_memo(props.doc.clone(), |doc| {
-        let chunks = chunks(doc);
+        let chunks = dom::timed("newsmark chunks", || chunks(doc, &paragraphs));
         let end = chunks.last().map_or(0, |c| c.span.end);
         let blocks: Vec<Rc<Vec<Rc<Chunk>>>> = chunks
             .chunks(BLOCK_SIZE)

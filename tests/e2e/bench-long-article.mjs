@@ -83,6 +83,17 @@ async function timeToView(page, fn, ready, arg) {
   );
 }
 
+/// The page's own User Timing measures since the last call (the reducer, the view's
+/// paragraph chunks): the rest of an edit's time is Yew's rendering and the browser's.
+async function parts(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const m of performance.getEntriesByType('measure')) out[m.name.replace('newsmark ', '')] = (out[m.name.replace('newsmark ', '')] ?? 0) + m.duration;
+    performance.clearMeasures();
+    return out;
+  });
+}
+
 /// Measures one article in a fresh page; returns the figures.
 export async function measurePage(context, origin, text, label) {
   const page = await context.newPage();
@@ -103,6 +114,7 @@ export async function measurePage(context, origin, text, label) {
   };
   await cdp.send('HeapProfiler.collectGarbage');
   await sample('loaded');
+  await parts(page);
   const result = { label, words: words(text), bytes: Buffer.byteLength(text) };
 
   result.pasteMs = await timeToView(
@@ -113,6 +125,7 @@ export async function measurePage(context, origin, text, label) {
     text,
   );
   await sample('pasted');
+  result.pasteParts = await parts(page);
   result.annotations = await page.$$eval('#reading [data-ann-id]', (els) => new Set(els.map((e) => e.dataset.annId)).size);
 
   // Create: a quote on a word no annotation covers, selected before the clock starts.
@@ -158,13 +171,16 @@ export async function measurePage(context, origin, text, label) {
     [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40).forEach(([k, v]) => console.log((v / 1000).toFixed(1).padStart(8), k.slice(0, 120)));
   }
   await sample('created');
+  result.createParts = await parts(page);
 
   // Delete: the third detected quote, selected by a click before the clock starts.
   await page.evaluate(() => document.querySelector('#reading [data-ann-id="q3"]').click());
   result.deleteMs = await timeToView(page, key('Delete'), `return !document.querySelector('#reading [data-ann-id="q3"]')`);
   await sample('deleted');
+  result.deleteParts = await parts(page);
   result.undoMs = await timeToView(page, key('z', true), `return !!document.querySelector('#reading [data-ann-id="q3"]')`);
   await sample('undone');
+  result.undoParts = await parts(page);
 
   result.peakJsHeap = Math.max(...samples.map((s) => s.jsHeap));
   result.wasmMemory = Math.max(...samples.map((s) => s.wasm ?? 0)) || null;
@@ -187,6 +203,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const r = await measurePage(context, origin, text, label);
     const mb = (b) => (b / 1e6).toFixed(1);
     console.log(`${label}: ${r.words} words, ${r.annotations} annotations; paste → view ${r.pasteMs.toFixed(0)} ms, create ${r.createMs.toFixed(1)} ms, delete ${r.deleteMs.toFixed(1)} ms, undo ${r.undoMs.toFixed(1)} ms; peak JS heap ${mb(r.peakJsHeap)} MB, wasm memory ${r.wasmMemory ? mb(r.wasmMemory) : '?'} MB`);
+    const ms = (o) => Object.entries(o).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
+    console.log(`  of which, in the page's own measures (ms): paste: ${ms(r.pasteParts)}; create: ${ms(r.createParts)}; delete: ${ms(r.deleteParts)}; undo: ${ms(r.undoParts)}`);
   }
   await context.close();
   server.close();
