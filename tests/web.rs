@@ -112,3 +112,31 @@ async fn a_dom_selection_maps_to_exact_offsets_on_hard_text() {
     let span = newsmark::web::dom::selection_in(&v).expect("a selection inside the view");
     assert_eq!(&text[span.start..span.end], target);
 }
+
+async fn mouse(el: &Element, kind: &str) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict(kind, &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn hovering_a_quote_marks_its_speaker_until_the_mouse_leaves_the_article() {
+    let root = mount().await;
+    let quotes = root.query_selector_all("[data-kind=quote]").unwrap();
+    let quote = (0..quotes.length())
+        .map(|i| quotes.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .find(|q| !q.get_attribute("title").unwrap().contains("unknown"))
+        .unwrap();
+    // The event comes from the quote's text, as a real pointer's would: the view's one
+    // listener finds the highlight it is in.
+    mouse(&quote, "mouseover").await;
+    assert!(root.query_selector(".hl-source.linked").unwrap().is_some());
+    assert!(
+        !quote.class_list().contains("selected"),
+        "hovering does not select"
+    );
+    mouse(&view(&root), "mouseleave").await;
+    assert!(root.query_selector(".linked").unwrap().is_none());
+}

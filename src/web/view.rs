@@ -69,28 +69,10 @@ fn render(pieces: &[Piece], props: &ParagraphProps) -> Html {
                     linked.then_some("linked"),
                     m.user.then_some("user"),
                 );
-                let dispatch = props.dispatch.clone();
-                let hover_id = id.clone();
-                let hover = props.dispatch.clone();
-                let onclick = {
-                    let id = id.clone();
-                    Callback::from(move |e: MouseEvent| {
-                        e.stop_propagation();
-                        // A drag that selects text is not a click on the highlight.
-                        if !dom::text_is_selected() {
-                            dispatch.dispatch(Action::Select(Some(id.clone())));
-                        }
-                    })
-                };
-                let onmouseenter = Callback::from(move |_: MouseEvent| {
-                    hover.dispatch(Action::Hover(Some(hover_id.clone())))
-                });
-                let unhover = props.dispatch.clone();
-                let onmouseleave =
-                    Callback::from(move |_: MouseEvent| unhover.dispatch(Action::Hover(None)));
+                // Clicks and hovers are handled once for the whole view (`mark_at`), not
+                // by three listeners on each of thousands of highlights.
                 html! {
-                    <span {class} data-kind={kind} data-ann-id={id} title={m.title.clone()}
-                        {onclick} {onmouseenter} {onmouseleave}>
+                    <span {class} data-kind={kind} data-ann-id={id} title={m.title.clone()}>
                         { render(children, props) }
                     </span>
                 }
@@ -283,6 +265,16 @@ fn block(props: &BlockProps) -> Html {
     html! { <div class="block">{ for children }</div> }
 }
 
+/// The id of the innermost highlight the event happened in, if any.
+fn mark_at(e: &MouseEvent) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target
+        .closest("[data-ann-id]")
+        .ok()??
+        .get_attribute("data-ann-id")
+}
+
 #[function_component(ReadingView)]
 pub fn reading_view(props: &ReadingViewProps) -> Html {
     let text = &props.doc.text;
@@ -321,13 +313,35 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
             .collect::<Vec<_>>()
     );
     let dispatch = props.dispatch.clone();
-    let onclick = Callback::from(move |_: MouseEvent| {
+    let onclick = Callback::from(move |e: MouseEvent| {
+        // A drag that selects text is not a click on a highlight (nor on the background).
         if !dom::text_is_selected() {
-            dispatch.dispatch(Action::Select(None));
+            dispatch.dispatch(Action::Select(mark_at(&e)));
         }
     });
+    // The highlight under the mouse, told to the store only when it changes.
+    let hovered = use_mut_ref(|| None::<String>);
+    let onmouseover = {
+        let (dispatch, hovered) = (props.dispatch.clone(), hovered.clone());
+        Callback::from(move |e: MouseEvent| {
+            let id = mark_at(&e);
+            if *hovered.borrow() != id {
+                *hovered.borrow_mut() = id.clone();
+                dispatch.dispatch(Action::Hover(id));
+            }
+        })
+    };
+    let onmouseleave = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            if hovered.borrow_mut().take().is_some() {
+                dispatch.dispatch(Action::Hover(None));
+            }
+        })
+    };
     html! {
-        <div {class} ref={props.view_ref.clone()} id="reading" aria-label="Annotated article" tabindex="0" {onclick}>
+        <div {class} ref={props.view_ref.clone()} id="reading" aria-label="Annotated article" tabindex="0"
+            {onclick} {onmouseover} {onmouseleave}>
             { for children }
         </div>
     }
