@@ -105,7 +105,8 @@ results.page = [];
 for (const [label, text, pasteTarget] of [['5,000 words', article5k(texts), 50], ['100,000 words', denseArticle(100000), 500]]) {
   const r = await measurePage(context, appOrigin, text, label);
   results.page.push(r);
-  row(`page ${label} (${r.annotations} annotations): paste → view`, `${fmt(r.pasteMs, 0)} ms`, `≤ ${pasteTarget} ms`, r.pasteMs <= pasteTarget);
+  row(`page ${label} (${r.annotations} annotations): paste → view (first screens highlighted)`, `${fmt(r.pasteMs, 0)} ms`, `≤ ${pasteTarget} ms`, r.pasteMs <= pasteTarget);
+  row(`page ${label}: paste → every block highlighted`, `${fmt(r.pasteAllMs, 0)} ms`, '');
   for (const edit of ['create', 'delete', 'undo']) {
     row(`page ${label}: ${edit} → view`, `${fmt(r[`${edit}Ms`])} ms`, '≤ 16 ms', r[`${edit}Ms`] <= 16);
   }

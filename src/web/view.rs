@@ -238,10 +238,19 @@ fn gap(text: &str) -> Html {
 /// view compares a few hundred blocks instead of every paragraph of a book-length text.
 const BLOCK_SIZE: usize = 32;
 
+/// After a new text, the blocks shown with their highlights in the first frame (the first
+/// screens); the others show their plain text and get their highlights a few blocks per
+/// task, so a book-length paste is readable and highlighted where the reader is at once,
+/// and the page stays responsive while the rest of the DOM is built.
+const FIRST_BLOCKS: usize = 4;
+const BLOCKS_PER_STEP: usize = 6;
+
 #[derive(Properties, PartialEq)]
 struct BlockProps {
     /// The block's paragraphs.
     chunks: Rc<Vec<Rc<Chunk>>>,
+    /// Whether its highlights are rendered yet (otherwise its paragraphs' plain text).
+    highlighted: bool,
     selected: Option<AttrValue>,
     linked: Rc<Vec<String>>,
     dispatch: UseReducerDispatcher<Store>,
@@ -254,6 +263,14 @@ fn block(props: &BlockProps) -> Html {
         if !chunk.gap_before.is_empty() {
             children.push(gap(&chunk.gap_before));
         }
+        if !props.highlighted {
+            children.push(html! {
+                <span key={chunk.span.start} class="para" data-start={chunk.span.start.to_string()}>
+                    { chunk.text.clone() }
+                </span>
+            });
+            continue;
+        }
         let (selected, linked) = focus_among(&props.selected, &props.linked, |id| {
             chunk.marks.iter().any(|m| m.mark.id == id)
         });
@@ -262,7 +279,8 @@ fn block(props: &BlockProps) -> Html {
                 marks={chunk.marks.clone()} {selected} {linked} dispatch={props.dispatch.clone()} />
         });
     }
-    html! { <div class="block">{ for children }</div> }
+    let class = classes!("block", (!props.highlighted).then_some("pending"));
+    html! { <div {class}>{ for children }</div> }
 }
 
 /// The id of the innermost highlight the event happened in, if any.
@@ -289,16 +307,44 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
         (blocks, end)
     });
     let (blocks, end) = &*blocks;
+
+    // How many blocks have their highlights; back to the first few when the text changes.
+    let progress = use_mut_ref(|| (Rc::clone(&paragraphs), FIRST_BLOCKS));
+    if !Rc::ptr_eq(&progress.borrow().0, &paragraphs) {
+        *progress.borrow_mut() = (Rc::clone(&paragraphs), FIRST_BLOCKS);
+    }
+    let highlighted_blocks = progress.borrow().1;
+    let rerender = use_force_update();
+    let step = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+    {
+        let (progress, step) = (progress.clone(), step.clone());
+        let total = blocks.len();
+        // After each render: if blocks are still plain and no step is pending, give the
+        // next few their highlights in a later task (input and paint get to run between).
+        use_effect(move || {
+            if progress.borrow().1 < total && step.borrow().is_none() {
+                let next = step.clone();
+                *step.borrow_mut() = Some(gloo::timers::callback::Timeout::new(0, move || {
+                    next.borrow_mut().take();
+                    progress.borrow_mut().1 += BLOCKS_PER_STEP;
+                    rerender.force_update();
+                }));
+            }
+        });
+    }
+
     let mut children = Vec::with_capacity(blocks.len() + 1);
-    for members in blocks.iter() {
+    for (i, members) in blocks.iter().enumerate() {
         let (selected, linked) = focus_among(&props.selected, &props.linked, |id| {
             members
                 .iter()
                 .any(|c| c.marks.iter().any(|m| m.mark.id == id))
         });
+        // A block holding the selected or linked annotation is never left plain.
+        let highlighted = i < highlighted_blocks || selected.is_some() || !linked.is_empty();
         let key = members.first().map_or(0, |c| c.span.start);
         children.push(html! {
-            <Block {key} chunks={members.clone()} {selected} {linked} dispatch={props.dispatch.clone()} />
+            <Block {key} chunks={members.clone()} {highlighted} {selected} {linked} dispatch={props.dispatch.clone()} />
         });
     }
     if *end < text.len() {

@@ -151,6 +151,34 @@ test('hostile text is shown as text, with exact offsets', async () => {
   assert.ok(exported.annotations.some((a) => a.kind === 'quote' && a.text === 'Olé 👍🏽 e\u0301 שלום'));
 });
 
+test('a long paste shows its first screens highlighted, then every highlight follows', async () => {
+  // 600 paragraphs: far more than the blocks highlighted in the first frame.
+  const paragraphs = ['Published: 2024-05-09', 'Council vote set for spring'];
+  for (let i = 0; i < 600; i++) {
+    paragraphs.push(`"We will vote on the budget in March," Dana Oyelaran said on Tuesday, paragraph ${i}.`);
+  }
+  const long = paragraphs.join('\n\n') + '\n';
+  const cli = JSON.parse(execFileSync(join(root, 'target/release/newsmark'), ['annotate', '-'], { input: long }).toString());
+  const firstFrame = await page.evaluate((t) => new Promise((resolve) => {
+    const a = document.getElementById('article'); a.value = t;
+    a.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    requestAnimationFrame(() => {
+      const view = document.getElementById('reading');
+      resolve({ text: view.textContent === t, pending: view.querySelectorAll('.block.pending').length, firstMarks: view.querySelector('.block').querySelectorAll('[data-ann-id]').length });
+    });
+  }), long);
+  assert.ok(firstFrame.text, 'the whole text is in the view at once');
+  assert.ok(firstFrame.firstMarks > 0, 'the first block is highlighted at once');
+  assert.ok(firstFrame.pending > 0, 'later blocks are still to be highlighted');
+  await page.waitForFunction(() => !document.querySelector('#reading .block.pending'));
+  const ids = await page.$$eval('#reading [data-ann-id]', (els) => [...new Set(els.map((e) => e.dataset.annId))]);
+  assert.equal(ids.length, cli.annotations.length, 'every annotation is highlighted in the end');
+  // The last quote, far down, can be selected and edited like any other.
+  const last = cli.annotations.filter((a) => a.kind === 'quote').at(-1);
+  await page.click(`#reading [data-ann-id="${last.id}"]`);
+  assert.ok(await page.$eval(`#reading [data-ann-id="${last.id}"]`, (e) => e.classList.contains('selected')));
+});
+
 test('the page requests nothing outside its own origin', () => {
   const outside = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(outside, []);
