@@ -25,7 +25,7 @@ use crate::normalise::timex::{
     ExprKind, PartOfDay, Relative, Season, Shift, TemporalExpr, Tense, TimeOfDay, Unit,
 };
 use chrono::{NaiveDate, Weekday};
-use regex::{Captures, Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Captures, Regex, RegexSet, RegexSetBuilder};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DateMention {
@@ -36,8 +36,14 @@ pub struct DateMention {
 /// Finds temporal expressions. Build once (compiling the patterns is the expensive part) and
 /// reuse.
 pub struct DateDetector {
-    /// Every rule's pattern in one alternation, without capture groups.
-    combined: Regex,
+    /// Every rule's pattern in one alternation, without capture groups, searched anchored
+    /// at each place an expression can start (`can_start_at`). An unanchored search of the
+    /// same alternation finds the same matches, but its lazy DFA carries every rule's start
+    /// in every state: on text it has not seen, building those states cost ten to a hundred
+    /// times the search itself (the first paste of an article in the page).
+    combined: regex_automata::hybrid::dfa::DFA,
+    /// The lazy DFA's caches (its states), one per thread using the detector at once.
+    caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheMaker>,
     /// Every rule anchored at both ends, to tell which one produced a match.
     which: RegexSet,
     rules: Vec<Rule>,
@@ -398,9 +404,9 @@ impl DateDetector {
         let mut rules = Vec::with_capacity(table.len());
         for (name, pattern, parse) in table {
             let pattern = expand(pattern);
-            let bare = strip_group_names(&pattern);
-            alternation.push(format!("(?:{bare})"));
-            anchored.push(format!("(?i)^(?:{bare})$"));
+            let bare = alternative(&pattern);
+            anchored.push(format!("(?i)^{bare}$"));
+            alternation.push(bare);
             let regex = Regex::new(&format!("(?i)^(?:{pattern})$"))
                 .unwrap_or_else(|e| panic!("date rule {name}: {e}"));
             rules.push(Rule {
@@ -412,31 +418,60 @@ impl DateDetector {
         // The lazy DFA behind one big alternation needs more states than the default cache
         // holds on varied text; when the cache fills it is flushed and states are rebuilt,
         // which costs more than the search. The cache grows only as needed.
-        let combined = RegexBuilder::new(&format!("(?i){}", alternation.join("|")))
-            .dfa_size_limit(DFA_CACHE_LIMIT)
-            .build()
+        let combined = regex_automata::hybrid::dfa::DFA::builder()
+            .configure(regex_automata::hybrid::dfa::DFA::config().cache_capacity(DFA_CACHE_LIMIT))
+            .build(&combined_pattern(&alternation))
             .expect("combined date pattern");
+        let for_caches = combined.clone();
+        let caches =
+            regex_automata::util::pool::Pool::new(
+                Box::new(move || for_caches.create_cache()) as CacheMaker
+            );
         let which = RegexSetBuilder::new(&anchored)
             .dfa_size_limit(DFA_CACHE_LIMIT)
             .build()
             .expect("date rule set");
         DateDetector {
             combined,
+            caches,
             which,
             rules,
         }
+    }
+
+    /// The leftmost match of the alternation starting at or after `from`, as an unanchored
+    /// search would find it: the first place that can start an expression where the anchored
+    /// search matches.
+    fn next_match(
+        &self,
+        cache: &mut regex_automata::hybrid::dfa::Cache,
+        text: &str,
+        from: usize,
+    ) -> Option<(usize, usize)> {
+        let bytes = text.as_bytes();
+        (from..text.len())
+            .filter(|&p| can_start_at(bytes, p))
+            .find_map(|p| {
+                let input = regex_automata::Input::new(text)
+                    .range(p..)
+                    .anchored(regex_automata::Anchored::Yes);
+                // The DFA has no quit bytes (ASCII word boundaries only) and never gives up,
+                // so an error cannot happen; it would read as no match here.
+                let end = self.combined.try_search_fwd(cache, &input).ok()??;
+                Some((p, end.offset()))
+            })
     }
 
     /// Finds the temporal expressions in `text`: spans in byte offsets, sorted, not
     /// overlapping. Never panics.
     pub fn detect(&self, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<DateMention> {
         let mut found: Vec<Found> = Vec::new();
+        let mut cache = self.caches.get();
         let mut pos = 0;
         while pos < text.len() {
-            let Some(whole) = self.combined.find_at(text, pos) else {
+            let Some((start, end)) = self.next_match(&mut cache, text, pos) else {
                 break;
             };
-            let (start, end) = (whole.start(), whole.end());
             // The first rule matching the whole slice is the one the alternation chose: an
             // earlier rule matching here would have won with its own match.
             let slice = &text[start..end];
@@ -535,6 +570,30 @@ fn distance(a: Span, b: Span) -> usize {
     } else {
         a.start.saturating_sub(b.end)
     }
+}
+
+/// A rule's expanded pattern as one alternative of the combined pattern (no capture groups).
+fn alternative(expanded: &str) -> String {
+    format!("(?:{})", strip_group_names(expanded))
+}
+
+type CacheMaker = Box<dyn Fn() -> regex_automata::hybrid::dfa::Cache + Send + Sync>;
+
+/// The alternation of every rule, case-insensitive.
+fn combined_pattern(alternation: &[String]) -> String {
+    format!("(?i){}", alternation.join("|"))
+}
+
+/// Whether an expression can start at byte `p`: a char boundary that is neither whitespace
+/// nor inside an ASCII word (every rule starts at a word boundary or with punctuation; the
+/// tests check this against the unanchored search).
+fn can_start_at(bytes: &[u8], p: usize) -> bool {
+    let b = bytes[p];
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    // Not a UTF-8 continuation byte, not ASCII whitespace.
+    (b & 0xC0) != 0x80
+        && !matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+        && !(p > 0 && word(b) && word(bytes[p - 1]))
 }
 
 fn next_char(text: &str, pos: usize) -> usize {
@@ -2519,6 +2578,14 @@ mod properties {
             Just("in".to_string()),
             Just("winter".to_string()),
             Just("quarter".to_string()),
+            Just("'90s".to_string()),
+            Just("’90s".to_string()),
+            Just("2015–18".to_string()),
+            Just("mid-2023".to_string()),
+            Just("noon".to_string()),
+            Just("\u{a0}".to_string()),
+            Just("(".to_string()),
+            Just("Monday's".to_string()),
             Just(",".to_string()),
             Just(".".to_string()),
             Just("—".to_string()),
@@ -2556,6 +2623,26 @@ mod properties {
                         prop_assert!(t.value.is_none());
                     }
                 }
+            }
+        }
+
+        /// The anchored search at each place `can_start_at` allows finds exactly what an
+        /// unanchored search of the same alternation finds, from every offset.
+        #[test]
+        fn anchored_search_finds_what_an_unanchored_search_finds(
+            text in prop_oneof![datey_text(), "\\PC{0,80}"],
+        ) {
+            static UNANCHORED: OnceLock<regex::Regex> = OnceLock::new();
+            let unanchored = UNANCHORED.get_or_init(|| {
+                let alternation: Vec<String> =
+                    rule_table().iter().map(|(_, p, _)| alternative(&expand(p))).collect();
+                regex::Regex::new(&combined_pattern(&alternation)).unwrap()
+            });
+            let d = detector();
+            let mut cache = d.caches.get();
+            for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let expected = unanchored.find_at(&text, from).map(|m| (m.start(), m.end()));
+                prop_assert_eq!(d.next_match(&mut cache, &text, from), expected, "from {}", from);
             }
         }
 
