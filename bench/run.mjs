@@ -110,6 +110,7 @@ for (const [label, text, pasteTarget] of [['5,000 words', article5k(texts), 50],
   for (const edit of ['create', 'delete', 'undo']) {
     row(`page ${label}: ${edit} → view`, `${fmt(r[`${edit}Ms`])} ms`, '≤ 16 ms', r[`${edit}Ms`] <= 16);
   }
+  row(`page ${label}: hover a quote → its speaker marked`, `${fmt(r.hoverMs)} ms`, '≤ 16 ms', r.hoverMs <= 16);
   const total = r.peakJsHeap + (r.wasmMemory ?? 0);
   const base = r.baseline.jsHeap + (r.baseline.wasm ?? 0);
   r.memoryGrowth = total - base;

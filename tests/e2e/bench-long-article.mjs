@@ -198,6 +198,14 @@ export async function measurePage(context, origin, text, label) {
   await sample('undone');
   result.undoParts = await parts(page);
 
+  // Hover: the pointer enters a quote with a speaker; its speaker is marked as linked.
+  result.hoverMs = await timeToView(page,
+    `const q = [...document.querySelectorAll('#reading [data-kind="quote"]')].find((e) => !/unknown/.test(e.title));
+     document.querySelector('#reading .linked')?.classList.remove('linked');
+     q.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));`,
+    `return !!document.querySelector('#reading .linked')`);
+  result.hoverParts = await parts(page);
+
   result.peakJsHeap = Math.max(...samples.map((s) => s.jsHeap));
   result.wasmMemory = Math.max(...samples.map((s) => s.wasm ?? 0)) || null;
   result.baseline = samples[0];
@@ -218,7 +226,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const [label, text] of [['5,000 words', short], ['100,000 words', long]]) {
     const r = await measurePage(context, origin, text, label);
     const mb = (b) => (b / 1e6).toFixed(1);
-    console.log(`${label}: ${r.words} words, ${r.annotations} annotations; paste → view ${r.pasteMs.toFixed(0)} ms (all highlighted ${r.pasteAllMs.toFixed(0)} ms), create ${r.createMs.toFixed(1)} ms, delete ${r.deleteMs.toFixed(1)} ms, undo ${r.undoMs.toFixed(1)} ms; peak JS heap ${mb(r.peakJsHeap)} MB, wasm memory ${r.wasmMemory ? mb(r.wasmMemory) : '?'} MB`);
+    console.log(`${label}: ${r.words} words, ${r.annotations} annotations; paste → view ${r.pasteMs.toFixed(0)} ms (all highlighted ${r.pasteAllMs.toFixed(0)} ms), create ${r.createMs.toFixed(1)} ms, delete ${r.deleteMs.toFixed(1)} ms, undo ${r.undoMs.toFixed(1)} ms, hover ${r.hoverMs.toFixed(1)} ms; peak JS heap ${mb(r.peakJsHeap)} MB, wasm memory ${r.wasmMemory ? mb(r.wasmMemory) : '?'} MB`);
     const ms = (o) => Object.entries(o).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
     console.log(`  of which, in the page's own measures (ms): paste: ${ms(r.pasteParts)}; create: ${ms(r.createParts)}; delete: ${ms(r.deleteParts)}; undo: ${ms(r.undoParts)}`);
   }
