@@ -31,6 +31,15 @@ fn view(root: &Element) -> Element {
         .expect("the reading view is rendered")
 }
 
+/// The sample's first highlighted quote whose speaker is known (its tooltip names one).
+fn first_quote_with_speaker(root: &Element) -> Element {
+    let quotes = root.query_selector_all("[data-kind=quote]").unwrap();
+    (0..quotes.length())
+        .map(|i| quotes.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .find(|q| !q.get_attribute("title").unwrap().contains("unknown"))
+        .expect("the sample has a quote with a known speaker")
+}
+
 async fn click(el: &Element) {
     el.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
     yew::scheduler::flush().await;
@@ -55,12 +64,7 @@ async fn the_sample_renders_with_highlights_and_its_exact_text() {
 #[wasm_bindgen_test]
 async fn selecting_a_quote_marks_its_speaker_and_opens_its_editor() {
     let root = mount().await;
-    let quotes = root.query_selector_all("[data-kind=quote]").unwrap();
-    // The first quote with a speaker.
-    let quote = (0..quotes.length())
-        .map(|i| quotes.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .find(|q| !q.get_attribute("title").unwrap().contains("unknown"))
-        .unwrap();
+    let quote = first_quote_with_speaker(&root);
     click(&quote).await;
     assert!(quote.class_list().contains("selected"));
     assert!(
@@ -124,11 +128,7 @@ async fn mouse(el: &Element, kind: &str) {
 #[wasm_bindgen_test]
 async fn hovering_a_quote_marks_its_speaker_until_the_mouse_leaves_the_article() {
     let root = mount().await;
-    let quotes = root.query_selector_all("[data-kind=quote]").unwrap();
-    let quote = (0..quotes.length())
-        .map(|i| quotes.item(i).unwrap().dyn_into::<Element>().unwrap())
-        .find(|q| !q.get_attribute("title").unwrap().contains("unknown"))
-        .unwrap();
+    let quote = first_quote_with_speaker(&root);
     // The event comes from the quote's text, as a real pointer's would: the view's one
     // listener finds the highlight it is in.
     mouse(&quote, "mouseover").await;
