@@ -290,24 +290,7 @@ pub(super) fn import(input: &str, text: &str) -> Result<Draft, ImportError> {
                 let (Some(q), Some(_)) = (target(a1), target(a2)) else {
                     continue;
                 };
-                let a = &mut draft.annotations[q];
-                let slot = match name.to_ascii_lowercase().as_str() {
-                    "speaker" => &mut a.speaker,
-                    "via" => &mut a.via,
-                    "continues" => &mut a.continues,
-                    _ => {
-                        draft.problems.push(format!(
-                            "{place}: relation {name:?} is not Speaker, Via or Continues"
-                        ));
-                        continue;
-                    }
-                };
-                if slot.is_some() {
-                    draft
-                        .problems
-                        .push(format!("{place}: {a1} has two {name} relations"));
-                }
-                *slot = Some(a2.to_string());
+                draft.link(q, name, a2.to_string(), &place, "relation");
             }
             Some('A') | Some('M') => {
                 let (Some(name), Some(t)) = (words.first(), words.get(1)) else {

@@ -253,18 +253,19 @@ impl Draft {
         }
     }
 
-    /// Records the file's `name` link (speaker, via or continues) from annotation `from` (an
-    /// index) to the file id `to`; an unknown name or a second link of the same name is a
-    /// problem, placed at `place` (`what` is the file's word for a link: "relation", "link").
+    /// Records the file's `name` link (speaker, via or continues, in any case: brat writes
+    /// "Speaker") from annotation `from` (an index) to the file id `to`; an unknown name or a
+    /// second link of the same name is a problem, placed at `place` (`what` is the file's word
+    /// for a link: "relation", "link").
     fn link(&mut self, from: usize, name: &str, to: String, place: &str, what: &str) {
         let a = &mut self.annotations[from];
-        let slot = match name {
+        let slot = match name.to_ascii_lowercase().as_str() {
             "speaker" => &mut a.speaker,
             "via" => &mut a.via,
             "continues" => &mut a.continues,
-            other => {
+            _ => {
                 self.problems.push(format!(
-                    "{place}: {what} {other:?} is not speaker, via or continues"
+                    "{place}: {what} {name:?} is not speaker, via or continues"
                 ));
                 return;
             }
