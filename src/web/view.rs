@@ -150,17 +150,16 @@ pub struct ReadingViewProps {
 /// One paragraph's share of the document, computed once per document version.
 #[derive(PartialEq)]
 struct Chunk {
-    span: Span,
-    /// The whitespace between the previous paragraph and this one.
-    gap_before: AttrValue,
-    text: AttrValue,
+    paragraph: ParagraphText,
     marks: Rc<Vec<MarkView>>,
 }
 
 /// A paragraph's text and the whitespace before it: they depend on the article's text only,
-/// so edits, which change annotations, reuse them.
+/// so edits, which change annotations, reuse them (cloning shares the strings).
+#[derive(Clone, PartialEq)]
 struct ParagraphText {
     span: Span,
+    /// The whitespace between the previous paragraph and this one.
     gap_before: AttrValue,
     text: AttrValue,
 }
@@ -206,9 +205,7 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphText]) -> Vec<Rc<Chunk>> {
             })
             .collect();
         out.push(Rc::new(Chunk {
-            span: *para,
-            gap_before: paragraph.gap_before.clone(),
-            text: paragraph.text.clone(),
+            paragraph: paragraph.clone(),
             marks: Rc::new(marks),
         }));
     }
@@ -260,13 +257,18 @@ struct BlockProps {
 fn block(props: &BlockProps) -> Html {
     let mut children = Vec::with_capacity(props.chunks.len() * 2);
     for chunk in props.chunks.iter() {
-        if !chunk.gap_before.is_empty() {
-            children.push(gap(&chunk.gap_before));
+        let ParagraphText {
+            span,
+            gap_before,
+            text,
+        } = &chunk.paragraph;
+        if !gap_before.is_empty() {
+            children.push(gap(gap_before));
         }
         if !props.highlighted {
             children.push(html! {
-                <span key={chunk.span.start} class="para" data-start={chunk.span.start.to_string()}>
-                    { chunk.text.clone() }
+                <span key={span.start} class="para" data-start={span.start.to_string()}>
+                    { text.clone() }
                 </span>
             });
             continue;
@@ -275,7 +277,7 @@ fn block(props: &BlockProps) -> Html {
             chunk.marks.iter().any(|m| m.mark.id == id)
         });
         children.push(html! {
-            <Paragraph key={chunk.span.start} text={chunk.text.clone()} start={chunk.span.start}
+            <Paragraph key={span.start} text={text.clone()} start={span.start}
                 marks={chunk.marks.clone()} {selected} {linked} dispatch={props.dispatch.clone()} />
         });
     }
@@ -299,7 +301,7 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
     let paragraphs = use_memo(props.doc.text.clone(), |text| paragraph_texts(text));
     let blocks = use_memo(props.doc.clone(), |doc| {
         let chunks = dom::timed("newsmark chunks", || chunks(doc, &paragraphs));
-        let end = chunks.last().map_or(0, |c| c.span.end);
+        let end = chunks.last().map_or(0, |c| c.paragraph.span.end);
         let blocks: Vec<Rc<Vec<Rc<Chunk>>>> = chunks
             .chunks(BLOCK_SIZE)
             .map(|group| Rc::new(group.to_vec()))
@@ -342,7 +344,7 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
         });
         // A block holding the selected or linked annotation is never left plain.
         let highlighted = i < highlighted_blocks || selected.is_some() || !linked.is_empty();
-        let key = members.first().map_or(0, |c| c.span.start);
+        let key = members.first().map_or(0, |c| c.paragraph.span.start);
         children.push(html! {
             <Block {key} chunks={members.clone()} {highlighted} {selected} {linked} dispatch={props.dispatch.clone()} />
         });

@@ -88,7 +88,10 @@ async function timeToView(page, fn, ready, arg) {
 async function parts(page) {
   return page.evaluate(() => {
     const out = {};
-    for (const m of performance.getEntriesByType('measure')) out[m.name.replace('newsmark ', '')] = (out[m.name.replace('newsmark ', '')] ?? 0) + m.duration;
+    for (const m of performance.getEntriesByType('measure')) {
+      const name = m.name.replace('newsmark ', '');
+      out[name] = (out[name] ?? 0) + m.duration;
+    }
     performance.clearMeasures();
     return out;
   });
