@@ -82,6 +82,14 @@ async fn a_dom_selection_maps_to_exact_offsets_on_hard_text() {
     let root = mount().await;
     // A text area turns CRLF into LF; the end-to-end test opens a CRLF file instead.
     let text = "👍🏽 e\u{301} שלום\n\n\"Olé,\" said Ana Ruiz.";
+    // The article's summary stands in the source pane; New article opens an empty text area.
+    root.query_selector("#new-article")
+        .unwrap()
+        .expect("the source pane offers a new article")
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    yew::scheduler::flush().await;
     let area: HtmlTextAreaElement = root
         .query_selector("#article")
         .unwrap()
@@ -94,6 +102,19 @@ async fn a_dom_selection_maps_to_exact_offsets_on_hard_text() {
     yew::scheduler::flush().await;
     let v = view(&root);
     assert_eq!(v.text_content().unwrap(), text);
+    let summary = |part: &str| {
+        root.query_selector(&format!(".article-summary .{part}"))
+            .unwrap()
+            .expect("the pasted article is summed up")
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(summary("headline"), "👍🏽 e\u{301} שלום");
+    assert_eq!(
+        summary("size"),
+        "7 words · 33 characters",
+        "code points, not UTF-16 units"
+    );
     // Select "Ana Ruiz" with a DOM range, as a mouse would.
     let target = "Ana Ruiz";
     let walker = gloo::utils::document()

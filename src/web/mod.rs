@@ -6,6 +6,7 @@
 
 pub mod dom;
 pub mod panel;
+pub mod source;
 pub mod view;
 
 use crate::app::{self, Action, AppState, Level, Notice};
@@ -17,7 +18,7 @@ use gloo::events::EventListener;
 use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
+use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
 /// The reducer's state as Yew holds it.
@@ -192,7 +193,7 @@ pub fn app() -> Html {
             }
             <main>
                 <section class="source-pane">
-                    <ArticleInput {text} dispatch={dispatch.clone()} />
+                    <source::ArticleInput {text} dispatch={dispatch.clone()} />
                 </section>
                 <section class="view-pane">
                     <view::ReadingView doc={doc.clone()} selected={selected.clone()} linked={linked}
@@ -586,141 +587,6 @@ fn file_too_long(size: f64, max_bytes: usize) -> Notice {
             size / 1e6,
             max_bytes / 1_000_000
         ),
-    }
-}
-
-/// The article's length in bytes if `inserted` replaced the text area's selection, so that a
-/// paste or a drop too long for the page is refused before it reaches the text area.
-fn length_after_insert(area: &HtmlTextAreaElement, inserted: &str) -> usize {
-    use crate::offsets::{OffsetMap, Unit};
-    let current = area.value();
-    let map = OffsetMap::new(&current);
-    let byte = |utf16: Option<u32>, default: usize| {
-        utf16
-            .and_then(|u| map.convert(u as usize, Unit::Utf16, Unit::Byte))
-            .unwrap_or(default)
-    };
-    let start = byte(area.selection_start().ok().flatten(), current.len());
-    let end = byte(area.selection_end().ok().flatten(), current.len()).max(start);
-    current.len() - (end - start) + inserted.len()
-}
-
-/// How long typing must pause before the article is annotated again.
-const TYPING_PAUSE_MS: u32 = 250;
-
-#[derive(Properties, PartialEq)]
-struct ArticleInputProps {
-    text: AttrValue,
-    dispatch: UseReducerDispatcher<Store>,
-}
-
-/// The article text: typed, pasted or dropped as a .txt file.
-#[function_component(ArticleInput)]
-fn article_input(props: &ArticleInputProps) -> Html {
-    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
-    let pending = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
-    let oninput = {
-        let d = props.dispatch.clone();
-        Callback::from(move |e: InputEvent| {
-            let Some(area) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-            else {
-                return;
-            };
-            // A paste or a drop is annotated at once; typing, once the typist pauses, so a
-            // long article is not re-annotated on every key.
-            let at_once = e.input_type().starts_with("insertFrom") || e.input_type().is_empty();
-            let d = d.clone();
-            if at_once {
-                pending.borrow_mut().take();
-                d.dispatch(Action::SetText(area.value()));
-            } else {
-                *pending.borrow_mut() = Some(gloo::timers::callback::Timeout::new(
-                    TYPING_PAUSE_MS,
-                    move || {
-                        d.dispatch(Action::SetText(area.value()));
-                    },
-                ));
-            }
-        })
-    };
-    // A paste too long for the page is refused before the text area takes it (it would
-    // freeze the tab first, then be refused anyway).
-    let onpaste = {
-        let d = props.dispatch.clone();
-        Callback::from(move |e: Event| {
-            let (Some(e), Some(area)) = (
-                e.dyn_ref::<web_sys::ClipboardEvent>(),
-                e.target()
-                    .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()),
-            ) else {
-                return;
-            };
-            let Some(pasted) = e
-                .clipboard_data()
-                .and_then(|data| data.get_data("text/plain").ok())
-            else {
-                return;
-            };
-            if let Some(refusal) = app::too_long(length_after_insert(&area, &pasted)) {
-                e.prevent_default();
-                d.dispatch(Action::Notify(refusal));
-            }
-        })
-    };
-    let ondrop = {
-        let d = props.dispatch.clone();
-        Callback::from(move |e: DragEvent| {
-            let Some(file) = e
-                .data_transfer()
-                .and_then(|t| t.files())
-                .and_then(|f| f.get(0))
-            else {
-                // Dragged text, not a file: the same limit as a paste.
-                let dropped = e
-                    .data_transfer()
-                    .and_then(|t| t.get_data("text/plain").ok());
-                let area = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok());
-                if let (Some(dropped), Some(area)) = (dropped, area) {
-                    if let Some(refusal) = app::too_long(length_after_insert(&area, &dropped)) {
-                        e.prevent_default();
-                        d.dispatch(Action::Notify(refusal));
-                    }
-                }
-                return;
-            };
-            e.prevent_default();
-            let d = d.clone();
-            if file.size() > app::MAX_TEXT_BYTES as f64 {
-                d.dispatch(Action::Notify(file_too_long(
-                    file.size(),
-                    app::MAX_TEXT_BYTES,
-                )));
-                return;
-            }
-            let task =
-                gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| {
-                    match text {
-                        Ok(t) => d.dispatch(Action::SetText(t)),
-                        Err(e) => d.dispatch(Action::Notify(Notice {
-                            level: Level::Error,
-                            text: format!("The file could not be read as text: {e}"),
-                        })),
-                    }
-                });
-            *reader.borrow_mut() = Some(task);
-        })
-    };
-    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
-    html! {
-        <>
-            <label for="article">{"Article text"}</label>
-            <textarea id="article" name="article" value={props.text.clone()} {oninput} {onpaste} {ondrop} {ondragover}
-                spellcheck="false" placeholder="Paste a news article here, or drop a .txt file" />
-        </>
     }
 }
 

@@ -6,7 +6,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { serve, launch, selectText, annotations, download, root } from './harness.mjs';
+import { serve, launch, selectText, annotations, download, root, openTextArea, fillArticle } from './harness.mjs';
 
 const reference = await readFile(join(root, '../shared/samples/kcna-victory-day.txt'), 'utf8');
 let server, origin, context, requests, page;
@@ -33,13 +33,47 @@ test('first visit shows the annotated sample article', async () => {
   assert.ok(count('quote') >= 5, `quotes: ${count('quote')}`);
   assert.ok(count('source') >= 5, `sources: ${count('source')}`);
   assert.ok(count('date') >= 8, `dates: ${count('date')}`);
+  // The source pane sums the article up; the text area opens only when asked for.
+  assert.equal(await page.textContent('.article-summary .headline'), "FERRY OPERATOR PROMISES 'FULL SERVICE' TO ISLANDS BEFORE WINTER");
+  assert.match(await page.textContent('.article-summary .size'), /^2\d\d words · 1,\d{3} characters$/);
+  assert.equal(await page.$('#article'), null);
+  await openTextArea(page);
   assert.equal(await viewText(), await page.$eval('#article', (t) => t.value), 'the view shows the article text exactly');
-  assert.ok(await page.$('label[for="article"]'));
   assert.equal(await page.$eval('label[for="article"]', (l) => l.textContent), 'Article text');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'article', 'the opened text area has the focus');
+});
+
+test('the source pane: a new article pasted is summarised at once; Edit text, Escape and Done', async () => {
+  await openTextArea(page, 'New article');
+  assert.equal(await page.$eval('#article', (t) => t.value), '', 'New article offers an empty text area');
+  const text = '  Harbour fees to rise in March\n\n"We have no choice," the port director, Lena Okafor, said on Monday. 👍🏽\n';
+  await page.evaluate((t) => {
+    const a = document.getElementById('article'); a.value = t;
+    a.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+  await page.waitForFunction((t) => document.getElementById('reading').textContent === t, text);
+  assert.equal(await page.$('#article'), null, 'the pasted article is not kept in a text area');
+  assert.equal(await page.textContent('.article-summary .headline'), 'Harbour fees to rise in March');
+  assert.equal(await page.textContent('.article-summary .size'), '19 words · 105 characters');
+  // Edit text: the text, editable; typing re-annotates; Escape closes, Done too.
+  await openTextArea(page, 'Edit text');
+  assert.equal(await page.$eval('#article', (t) => t.value), text);
+  await page.press('#article', 'End');
+  await page.keyboard.type(' Extra.');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.getElementById('reading').textContent.endsWith('Extra.'));
+  assert.equal(await page.$('#article'), null, 'Escape closes the text area, keeping what was typed');
+  await openTextArea(page, 'Edit text');
+  await page.click('.source-pane button:text-is("Done")');
+  assert.equal(await page.$('#article'), null);
+  // Cancel leaves the article as it was.
+  await openTextArea(page, 'New article');
+  await page.click('.source-pane button:text-is("Cancel")');
+  assert.ok((await viewText()).endsWith('Extra.'));
 });
 
 test('pasting the reference article annotates it as the CLI does', async () => {
-  await page.fill('#article', reference);
+  await fillArticle(page, reference);
   await page.waitForFunction((t) => document.getElementById('reading').textContent === t, reference);
   const anns = await annotations(page);
   const firm = anns.find((a) => a.text === 'firm support and solidarity');
@@ -159,6 +193,7 @@ test('a long paste shows its first screens highlighted, then every highlight fol
   }
   const long = paragraphs.join('\n\n') + '\n';
   const cli = JSON.parse(execFileSync(join(root, 'target/release/newsmark'), ['annotate', '-'], { input: long }).toString());
+  await openTextArea(page, 'New article');
   const firstFrame = await page.evaluate((t) => new Promise((resolve) => {
     const a = document.getElementById('article'); a.value = t;
     a.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));

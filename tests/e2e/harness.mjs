@@ -93,3 +93,22 @@ export async function download(page, selector) {
   await page.click(selector);
   return started;
 }
+
+/// Opens the source pane's text area when the page shows the article's summary: `Edit text`
+/// (the article's text in it) or `New article` (empty, for the next one).
+export async function openTextArea(page, button = 'Edit text') {
+  if (await page.$('#article')) {
+    // Either area takes typing; a new article needs the empty one (there is none to close
+    // when the page has no article).
+    if (button === 'Edit text' || !(await page.$('#close-text'))) return;
+    await page.click('#close-text');
+  }
+  await page.click(`.source-pane button:text-is("${button}")`);
+  await page.waitForSelector('#article');
+}
+
+/// Puts `text` in the text area as typing would (the page annotates it once typing pauses).
+export async function fillArticle(page, text) {
+  await openTextArea(page);
+  await page.fill('#article', text);
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { serve, launch, selectText, annotations, download } from './harness.mjs';
+import { serve, launch, selectText, annotations, download, openTextArea, fillArticle } from './harness.mjs';
 
 let server, origin, context, requests, dir;
 const pages = [];
@@ -89,7 +89,7 @@ test('pasted markup, scripts, javascript: links and entities are shown as text, 
     '<a href="javascript:window.__pwned = 4">click me</a> <iframe srcdoc="<script>parent.__pwned = 5</script>"></iframe>',
     '&lt;b&gt; &amp;amp; &#x41; &quot;quoted&quot; &nbsp; <style>body{display:none}</style>',
   ].join('\n\n');
-  await page.fill('#article', hostile);
+  await fillArticle(page, hostile);
   await waitForView(page, hostile);
   await page.waitForTimeout(200);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
@@ -143,6 +143,7 @@ test('emoji, combining marks, CRLF, tabs, zero-width and right-to-left text keep
 test('a 10 MB paste is refused at once with a message, and nothing changes', async () => {
   const page = await open();
   const before = await viewText(page);
+  await openTextArea(page, 'New article');
   const beforeArea = await page.$eval('#article', (t) => t.value);
   const result = await page.evaluate(async () => {
     const line = '“This is line after line of a very long paste 👍🏽,” the clerk said on Monday.\n';
@@ -200,7 +201,7 @@ test('storage full: the user is warned once, keeps working and can export', asyn
   await page.waitForFunction(() => /could not be saved/.test(document.querySelector('.notice')?.textContent ?? ''));
   assert.match(await page.textContent('.notice'), /quota/i);
   const text = '"Storage is full," the engineer said on Friday.';
-  await page.fill('#article', text);
+  await fillArticle(page, text);
   await waitForView(page, text);
   await selectText(page, 'Storage');
   await page.keyboard.press('s');
@@ -218,7 +219,7 @@ test('storage unavailable: the page says so, works and exports', async () => {
   });
   assert.match(await page.textContent('.notice'), /does not let the page save|storage is unavailable/);
   const text = 'Officials said on Monday the road reopened.';
-  await page.fill('#article', text);
+  await fillArticle(page, text);
   await waitForView(page, text);
   assertCodePointOffsets(await exportJson(page), text);
   await page.close();
@@ -227,7 +228,7 @@ test('storage unavailable: the page says so, works and exports', async () => {
 test('a crash inside WebAssembly offers the last saved work and saves nothing after it', async () => {
   const page = await open({ crashes: true });
   const text = '"Keep this," the archivist said on Sunday.';
-  await page.fill('#article', text);
+  await fillArticle(page, text);
   await waitForView(page, text);
   await page.waitForFunction(() => localStorage.getItem('newsmark/state/v1')?.includes('archivist'));
   const saved = await page.evaluate(() => localStorage.getItem('newsmark/state/v1'));
@@ -238,7 +239,7 @@ test('a crash inside WebAssembly offers the last saved work and saves nothing af
   await page.waitForSelector('.crash[role=alert] button');
   assert.match(await page.textContent('.crash'), /internal error/);
   // Whatever the page does after the crash is not saved over the last good state.
-  await page.fill('#article', 'After the crash.').catch(() => {});
+  await fillArticle(page, 'After the crash.').catch(() => {});
   await page.waitForTimeout(1000); // longer than the page's save delay
   assert.equal(await page.evaluate(() => localStorage.getItem('newsmark/state/v1')), saved);
   const recovered = JSON.parse(await readFile(await (await download(page, '.crash button')).path(), 'utf8'));
@@ -252,12 +253,12 @@ test('two tabs: the later one is told and does not overwrite the other\'s work',
   const first = await open();
   const second = await open();
   const mine = '"First tab work," said Ana on Monday.';
-  await first.fill('#article', mine);
+  await fillArticle(first, mine);
   await waitForView(first, mine);
   await first.waitForFunction(() => localStorage.getItem('newsmark/state/v1')?.includes('First tab work'));
   await second.waitForFunction(() => /another tab/.test(document.querySelector('.notice')?.textContent ?? ''));
   const theirs = '"Second tab work," said Ben on Tuesday.';
-  await second.fill('#article', theirs);
+  await fillArticle(second, theirs);
   await waitForView(second, theirs);
   await second.waitForTimeout(1000); // longer than the page's save delay
   const stored = await first.evaluate(() => localStorage.getItem('newsmark/state/v1'));
