@@ -1,5 +1,6 @@
 //! Turns a paragraph and the annotations over it into a tree of nested highlight elements
-//! for the reading view. Pure and browser-free, so it is tested natively.
+//! for the reading view (`nest`), and that tree into the markup the view renders
+//! (`to_html`). Pure and browser-free, so it is tested natively.
 //!
 //! Annotations that nest (a source inside a quote) become nested elements. One that partly
 //! overlaps another is split into several elements that share its id. The text of the
@@ -116,9 +117,127 @@ pub fn leaves(pieces: &[Piece]) -> Vec<Span> {
     out
 }
 
+/// What a highlight element carries beyond its kind and id.
+#[derive(Clone, Copy, Debug)]
+pub struct MarkLabel<'a> {
+    /// Its tooltip.
+    pub title: &'a str,
+    /// Whether a person made or changed the annotation.
+    pub user: bool,
+}
+
+/// The paragraph `text`, which starts at byte `start` of the article, with `marks` as nested
+/// `<span class="hl hl-quote first" data-kind="quote" data-ann-id="q1" title="…">` elements:
+/// the markup the reading view gives the browser to parse, one string per paragraph, instead
+/// of building thousands of elements one call at a time. `label(i)` describes `marks[i]`.
+///
+/// The text is escaped so that the browser's parser gives back exactly `text`: markup in it
+/// stays text, and a carriage return (which the parser turns into a line feed) is written as
+/// a character reference. `None` when `text` holds U+0000, which no HTML text can carry.
+pub fn to_html<'a>(
+    text: &str,
+    start: usize,
+    marks: &[Mark],
+    label: impl Fn(usize) -> MarkLabel<'a>,
+) -> Option<String> {
+    if text.contains('\0') {
+        return None;
+    }
+    let range = Span::new(start, start + text.len());
+    let mut out = String::with_capacity(text.len() + marks.len() * 96);
+    write_pieces(&mut out, &nest(range, marks), text, start, marks, &label);
+    Some(out)
+}
+
+fn write_pieces<'a>(
+    out: &mut String,
+    pieces: &[Piece],
+    text: &str,
+    start: usize,
+    marks: &[Mark],
+    label: &impl Fn(usize) -> MarkLabel<'a>,
+) {
+    for piece in pieces {
+        match piece {
+            Piece::Text(span) => escape_into(out, &text[span.start - start..span.end - start]),
+            Piece::Mark {
+                mark,
+                first,
+                children,
+            } => {
+                let m = &marks[*mark];
+                let kind = m.kind.name();
+                let MarkLabel { title, user } = label(*mark);
+                out.push_str("<span class=\"hl hl-");
+                out.push_str(kind);
+                if *first {
+                    out.push_str(" first");
+                }
+                if user {
+                    out.push_str(" user");
+                }
+                out.push_str("\" data-kind=\"");
+                out.push_str(kind);
+                out.push_str("\" data-ann-id=\"");
+                escape_into(out, &m.id);
+                out.push_str("\" title=\"");
+                escape_into(out, title);
+                out.push_str("\">");
+                write_pieces(out, children, text, start, marks, label);
+                out.push_str("</span>");
+            }
+        }
+    }
+}
+
+/// Escapes text for an HTML text node or a double-quoted attribute value.
+fn escape_into(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find(['&', '<', '>', '"', '\r']) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#13;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_nests_marks_and_keeps_the_text_exact() {
+        // "Kim" (a source) inside a quote; the text has markup, an ampersand and a CRLF.
+        let text = "\"<b>Hi</b> & bye,\"\r\n Kim said.";
+        let start = 100;
+        let marks = [
+            mark("q1", Kind::Quote, 100, 118),
+            mark("s\"1", Kind::Source, 121, 124),
+        ];
+        let html = to_html(text, start, &marks, |i| MarkLabel {
+            title: ["Quote · speaker: Kim", "Source · \"Kim\" <x>"][i],
+            user: i == 1,
+        })
+        .unwrap();
+        assert_eq!(
+            html,
+            "<span class=\"hl hl-quote first\" data-kind=\"quote\" data-ann-id=\"q1\" \
+             title=\"Quote · speaker: Kim\">&quot;&lt;b&gt;Hi&lt;/b&gt; &amp; bye,&quot;</span>&#13;\n \
+             <span class=\"hl hl-source first user\" data-kind=\"source\" data-ann-id=\"s&quot;1\" \
+             title=\"Source · &quot;Kim&quot; &lt;x&gt;\">Kim</span> said."
+        );
+        assert_eq!(to_html("a\0b", 0, &[], |_| unreachable!()), None);
+        assert_eq!(
+            to_html("plain", 0, &[], |_| unreachable!()).as_deref(),
+            Some("plain")
+        );
+    }
 
     fn mark(id: &str, kind: Kind, start: usize, end: usize) -> Mark {
         Mark {

@@ -93,6 +93,30 @@ pub fn clear_selection() {
     }
 }
 
+/// Takes the classes `selected` and `linked` from the elements that had them (`marked`)
+/// and gives each target's elements its class: a target is the element id of a paragraph,
+/// an annotation id and the class. `marked` is left holding the elements marked now.
+pub fn mark_focus(targets: &[(String, &str, &'static str)], marked: &mut Vec<Element>) {
+    for el in marked.drain(..) {
+        let _ = el.class_list().remove_2("selected", "linked");
+    }
+    let document = document();
+    for (paragraph, id, class) in targets {
+        let Some(paragraph) = document.get_element_by_id(paragraph) else {
+            continue;
+        };
+        // A CSS string: backslashes and quotes escaped (imported ids can hold anything).
+        let quoted = id.replace('\\', "\\\\").replace('"', "\\\"");
+        let Ok(found) = paragraph.query_selector_all(&format!("[data-ann-id=\"{quoted}\"]")) else {
+            continue;
+        };
+        for el in (0..found.length()).filter_map(|i| found.item(i)?.dyn_into::<Element>().ok()) {
+            let _ = el.class_list().add_1(class);
+            marked.push(el);
+        }
+    }
+}
+
 /// Scrolls the first element of an annotation into view.
 pub fn scroll_to(id: &str) {
     let selector = format!("[data-ann-id=\"{}\"]", id.replace('"', ""));
@@ -193,8 +217,9 @@ pub fn typing_in_field(event: &web_sys::KeyboardEvent) -> bool {
         .target()
         .and_then(|t| t.dyn_into::<HtmlElement>().ok())
         .is_some_and(|el| {
+            // Not `isContentEditable`: it makes the browser bring the page's style up to date
+            // on every key (3 ms on a long article), and the page has no editable elements.
             matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.is_content_editable()
         })
 }
 

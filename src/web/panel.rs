@@ -6,7 +6,6 @@ use crate::app::Action;
 use crate::edit::{Edit, End};
 use crate::model::{Annotation, Body, ById, Document, Kind, Origin, Role, TimexType};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -16,7 +15,7 @@ const LIST_LIMIT: usize = 200;
 
 #[derive(Properties, PartialEq)]
 pub struct PanelProps {
-    pub doc: Arc<Document>,
+    pub doc: super::SharedDoc,
     pub selected: Option<AttrValue>,
     pub dispatch: UseReducerDispatcher<Store>,
 }
@@ -180,7 +179,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    pub doc: Arc<Document>,
+    pub doc: super::SharedDoc,
     pub selected: Option<AttrValue>,
     pub dispatch: UseReducerDispatcher<Store>,
 }

@@ -1,24 +1,27 @@
 //! The reading view: the article in paragraphs with nested highlights.
 //!
-//! Each paragraph is a memoised component keyed by its start offset and given only what it
-//! shows (its text, its marks, which of them are selected or linked) plus the reducer's
-//! dispatcher, which never changes; so an edit re-renders the paragraphs it touches and no
-//! others. The gaps between paragraphs stay in the DOM (hidden) and every label is CSS, so the
-//! view's text content is the article text, character for character.
+//! Each paragraph's highlights are one string of markup (`highlight::to_html`) that the
+//! browser parses, instead of thousands of elements built one call at a time: on a long
+//! article that was most of a paste's time and most of the page's memory. An edit rebuilds the
+//! markup of the paragraphs whose highlights changed and reuses the others (`chunks`), so it
+//! re-renders those paragraphs and no others. Selected and linked highlights are marked by
+//! toggling classes on their elements after each render (`dom::mark_focus`): hovering and
+//! selecting re-render nothing. The gaps between paragraphs stay in the DOM (hidden) and every
+//! label is CSS, so the view's text content is the article text, character for character.
 
 use super::{dom, Store};
 use crate::app::Action;
-use crate::highlight::{nest, Mark, Piece};
+use crate::highlight::{nest, to_html, Mark, MarkLabel, Piece};
 use crate::model::{Body, ById, Document, Kind, Origin, Span};
 use std::rc::Rc;
-use std::sync::Arc;
 use yew::prelude::*;
 
 /// A highlight as a paragraph renders it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MarkView {
     pub mark: Mark,
-    pub title: String,
+    /// Shared with the rendered element's attribute, not copied into it.
+    pub title: AttrValue,
     pub user: bool,
 }
 
@@ -29,18 +32,16 @@ pub struct ParagraphProps {
     /// Its byte offset in the article.
     pub start: usize,
     pub marks: Rc<Vec<MarkView>>,
-    /// Selected or linked annotations among this paragraph's marks.
-    pub selected: Option<AttrValue>,
-    pub linked: Rc<Vec<String>>,
-    pub dispatch: UseReducerDispatcher<Store>,
 }
 
+/// A paragraph built element by element: only for text that markup cannot carry (see
+/// `highlight::to_html`).
 #[function_component(Paragraph)]
 pub fn paragraph(props: &ParagraphProps) -> Html {
     let range = Span::new(props.start, props.start + props.text.len());
     let marks: Vec<Mark> = props.marks.iter().map(|m| m.mark.clone()).collect();
     let tree = nest(range, &marks);
-    html! { <span class="para" data-start={props.start.to_string()}>{ render(&tree, props) }</span> }
+    html! { <span id={paragraph_id(props.start)} class="para" data-start={props.start.to_string()}>{ render(&tree, props) }</span> }
 }
 
 fn render(pieces: &[Piece], props: &ParagraphProps) -> Html {
@@ -57,22 +58,15 @@ fn render(pieces: &[Piece], props: &ParagraphProps) -> Html {
                 children,
             } => {
                 let m = &props.marks[*mark];
-                let id = m.mark.id.clone();
                 let kind = m.mark.kind.name();
-                let selected = props.selected.as_deref() == Some(id.as_str());
-                let linked = props.linked.contains(&id);
                 let class = classes!(
                     "hl",
                     format!("hl-{kind}"),
                     first.then_some("first"),
-                    selected.then_some("selected"),
-                    linked.then_some("linked"),
                     m.user.then_some("user"),
                 );
-                // Clicks and hovers are handled once for the whole view (`mark_at`), not
-                // by three listeners on each of thousands of highlights.
                 html! {
-                    <span {class} data-kind={kind} data-ann-id={id} title={m.title.clone()}>
+                    <span {class} data-kind={kind} data-ann-id={m.mark.id.clone()} title={m.title.clone()}>
                         { render(children, props) }
                     </span>
                 }
@@ -139,7 +133,7 @@ pub fn title_of(
 
 #[derive(Properties, PartialEq)]
 pub struct ReadingViewProps {
-    pub doc: Arc<Document>,
+    pub doc: super::SharedDoc,
     pub selected: Option<AttrValue>,
     pub linked: Rc<Vec<String>>,
     pub hidden: Vec<Kind>,
@@ -147,16 +141,47 @@ pub struct ReadingViewProps {
     pub dispatch: UseReducerDispatcher<Store>,
 }
 
-/// One paragraph's share of the document, computed once per document version.
-#[derive(PartialEq)]
+/// One paragraph's share of the document: its marks and their markup.
 struct Chunk {
     paragraph: ParagraphText,
     marks: Rc<Vec<MarkView>>,
+    /// Built when the paragraph is first shown highlighted (a long paste shows its first
+    /// screens before the rest is built). `None` for the rare text that markup cannot carry:
+    /// rendered element by element.
+    html: std::cell::OnceCell<Option<AttrValue>>,
 }
+
+impl Chunk {
+    fn html(&self) -> Option<&AttrValue> {
+        self.html
+            .get_or_init(|| {
+                let marks: Vec<Mark> = self.marks.iter().map(|m| m.mark.clone()).collect();
+                to_html(
+                    &self.paragraph.text,
+                    self.paragraph.span.start,
+                    &marks,
+                    |k| MarkLabel {
+                        title: &self.marks[k].title,
+                        user: self.marks[k].user,
+                    },
+                )
+                .map(AttrValue::from)
+            })
+            .as_ref()
+    }
+}
+
+// The markup follows from the paragraph and its marks.
+impl PartialEq for Chunk {
+    fn eq(&self, other: &Self) -> bool {
+        self.paragraph == other.paragraph && self.marks == other.marks
+    }
+}
+impl Eq for Chunk {}
 
 /// A paragraph's text and the whitespace before it: they depend on the article's text only,
 /// so edits, which change annotations, reuse them (cloning shares the strings).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq)]
 struct ParagraphText {
     span: Span,
     /// The whitespace between the previous paragraph and this one.
@@ -179,13 +204,17 @@ fn paragraph_texts(text: &str) -> Vec<ParagraphText> {
     out
 }
 
-fn chunks(doc: &Document, paragraphs: &[ParagraphText]) -> Vec<Rc<Chunk>> {
+/// Each paragraph's marks and markup. A paragraph whose marks are those it had in `previous`
+/// (the chunks of the document before this edit, over the same text) keeps its chunk, markup
+/// included: an edit builds the markup of the paragraphs it changed only, and the blocks that
+/// hold the others compare equal at once.
+fn chunks(doc: &Document, paragraphs: &[ParagraphText], previous: &[Rc<Chunk>]) -> Vec<Rc<Chunk>> {
     let counts = quote_counts(doc);
     let by_id = doc.by_id();
     let mut out = Vec::with_capacity(paragraphs.len());
     // Annotations are sorted by start; walk them alongside the paragraphs.
     let mut first = 0;
-    for paragraph in paragraphs {
+    for (i, paragraph) in paragraphs.iter().enumerate() {
         let para = &paragraph.span;
         while first < doc.annotations.len() && doc.annotations[first].span.end <= para.start {
             first += 1;
@@ -200,28 +229,39 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphText]) -> Vec<Rc<Chunk>> {
                     kind: a.kind(),
                     span: a.span,
                 },
-                title: title_of(&by_id, &a.id, &counts),
+                title: title_of(&by_id, &a.id, &counts).into(),
                 user: a.origin == Origin::User,
             })
             .collect();
+        if let Some(old) = previous
+            .get(i)
+            .filter(|old| old.paragraph == *paragraph && *old.marks == marks)
+        {
+            out.push(Rc::clone(old));
+            continue;
+        }
         out.push(Rc::new(Chunk {
             paragraph: paragraph.clone(),
             marks: Rc::new(marks),
+            html: std::cell::OnceCell::new(),
         }));
     }
     out
 }
 
-/// The selected and linked annotations among those `shown` answers for, so that a paragraph
-/// or block is given (and re-renders for) only its own.
-fn focus_among(
-    selected: &Option<AttrValue>,
-    linked: &[String],
-    shown: impl Fn(&str) -> bool,
-) -> (Option<AttrValue>, Rc<Vec<String>>) {
-    let selected = selected.clone().filter(|s| shown(s));
-    let linked = linked.iter().filter(|l| shown(l)).cloned().collect();
-    (selected, Rc::new(linked))
+/// The element id of the paragraph starting at byte `start`: the selected and linked
+/// highlights are found through it, not by searching the whole view.
+fn paragraph_id(start: usize) -> String {
+    format!("para-{start}")
+}
+
+/// Whether the selected or a linked annotation has a mark in `chunks`.
+fn holds_focus(chunks: &[Rc<Chunk>], selected: &Option<AttrValue>, linked: &[String]) -> bool {
+    chunks.iter().any(|c| {
+        c.marks
+            .iter()
+            .any(|m| selected.as_deref() == Some(m.mark.id.as_str()) || linked.contains(&m.mark.id))
+    })
 }
 
 /// The whitespace between paragraphs: kept in the DOM so the view's text is the article's,
@@ -248,9 +288,6 @@ struct BlockProps {
     chunks: Rc<Vec<Rc<Chunk>>>,
     /// Whether its highlights are rendered yet (otherwise its paragraphs' plain text).
     highlighted: bool,
-    selected: Option<AttrValue>,
-    linked: Rc<Vec<String>>,
-    dispatch: UseReducerDispatcher<Store>,
 }
 
 #[function_component(Block)]
@@ -265,20 +302,25 @@ fn block(props: &BlockProps) -> Html {
         if !gap_before.is_empty() {
             children.push(gap(gap_before));
         }
-        if !props.highlighted {
-            children.push(html! {
-                <span key={span.start} class="para" data-start={span.start.to_string()}>
+        let markup = if props.highlighted {
+            chunk.html()
+        } else {
+            None
+        };
+        children.push(match (markup, props.highlighted) {
+            (_, false) => html! {
+                <span key={span.start} id={paragraph_id(span.start)} class="para" data-start={span.start.to_string()}>
                     { text.clone() }
                 </span>
-            });
-            continue;
-        }
-        let (selected, linked) = focus_among(&props.selected, &props.linked, |id| {
-            chunk.marks.iter().any(|m| m.mark.id == id)
-        });
-        children.push(html! {
-            <Paragraph key={span.start} text={text.clone()} start={span.start}
-                marks={chunk.marks.clone()} {selected} {linked} dispatch={props.dispatch.clone()} />
+            },
+            (Some(markup), true) => html! {
+                <span key={span.start} id={paragraph_id(span.start)} class="para" data-start={span.start.to_string()}>
+                    { Html::from_html_unchecked(markup.clone()) }
+                </span>
+            },
+            (None, true) => html! {
+                <Paragraph key={span.start} text={text.clone()} start={span.start} marks={chunk.marks.clone()} />
+            },
         });
     }
     let class = classes!("block", (!props.highlighted).then_some("pending"));
@@ -299,8 +341,13 @@ fn mark_at(e: &MouseEvent) -> Option<String> {
 pub fn reading_view(props: &ReadingViewProps) -> Html {
     let text = &props.doc.text;
     let paragraphs = use_memo(props.doc.text.clone(), |text| paragraph_texts(text));
+    // The chunks of the last document shown, reused where an edit left a paragraph as it was.
+    let last_chunks = use_mut_ref(Vec::<Rc<Chunk>>::new);
     let blocks = use_memo(props.doc.clone(), |doc| {
-        let chunks = dom::timed("newsmark chunks", || chunks(doc, &paragraphs));
+        let chunks = dom::timed("newsmark chunks", || {
+            chunks(doc, &paragraphs, &last_chunks.borrow())
+        });
+        last_chunks.borrow_mut().clone_from(&chunks);
         let end = chunks.last().map_or(0, |c| c.paragraph.span.end);
         let blocks: Vec<Rc<Vec<Rc<Chunk>>>> = chunks
             .chunks(BLOCK_SIZE)
@@ -335,18 +382,41 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
         });
     }
 
+    // After each render, the selected and linked highlights get their classes (the markup
+    // has none, so selecting and hovering re-render no paragraph).
+    {
+        let (selected, linked) = (props.selected.clone(), props.linked.clone());
+        let blocks = blocks.clone();
+        let marked = use_mut_ref(Vec::<web_sys::Element>::new);
+        use_effect(move || {
+            let wanted: Vec<(&str, &'static str)> = selected
+                .as_deref()
+                .map(|id| (id, "selected"))
+                .into_iter()
+                .chain(linked.iter().map(|id| (id.as_str(), "linked")))
+                .collect();
+            // Each wanted annotation's paragraphs (most have one).
+            let mut targets = Vec::new();
+            for (id, class) in wanted {
+                for chunk in blocks.iter().flat_map(|b| b.iter()) {
+                    if chunk.marks.iter().any(|m| m.mark.id == id) {
+                        targets.push((paragraph_id(chunk.paragraph.span.start), id, class));
+                    }
+                }
+            }
+            dom::mark_focus(&targets, &mut marked.borrow_mut());
+        });
+    }
+
     let mut children = Vec::with_capacity(blocks.len() + 1);
     for (i, members) in blocks.iter().enumerate() {
-        let (selected, linked) = focus_among(&props.selected, &props.linked, |id| {
-            members
-                .iter()
-                .any(|c| c.marks.iter().any(|m| m.mark.id == id))
-        });
         // A block holding the selected or linked annotation is never left plain.
-        let highlighted = i < highlighted_blocks || selected.is_some() || !linked.is_empty();
+        let highlighted = i < highlighted_blocks
+            || ((props.selected.is_some() || !props.linked.is_empty())
+                && holds_focus(members, &props.selected, &props.linked));
         let key = members.first().map_or(0, |c| c.paragraph.span.start);
         children.push(html! {
-            <Block {key} chunks={members.clone()} {highlighted} {selected} {linked} dispatch={props.dispatch.clone()} />
+            <Block {key} chunks={members.clone()} {highlighted} />
         });
     }
     if *end < text.len() {
