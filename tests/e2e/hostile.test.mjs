@@ -113,7 +113,9 @@ test('emoji, combining marks, CRLF, tabs, zero-width and right-to-left text keep
   const page = await open();
   const text = '👩‍👩‍👧 Family\u200d news\u200b:\t“Ça va 👍🏽 e\u0301 ok,” said Zoë Ō\u0304tani on Monday.\r\n\r\n' +
     '\u202eRTL override\u202c «שלום עולם» said \u200fמשה כהן\u200f on Tuesday.\r\n\r\n' +
-    '\ufeff"مرحبا بالعالم," Ahmed Saleh said\tyesterday.\r\n';
+    '\ufeff"مرحبا بالعالم," Ahmed Saleh said\tyesterday.\r\n\r\n' +
+    // A lone CR inside a paragraph and a NUL: characters markup would not give back as they are.
+    '"Line one\rline two," said Ana Ruiz, and "nul\u0000 here," Ben Ode said on Friday.\r\n';
   // Opened from a file, so the CRLFs stay (a text area's value turns them into LFs).
   const file = join(dir, 'unicode.txt');
   await writeFile(file, text);
@@ -132,6 +134,8 @@ test('emoji, combining marks, CRLF, tabs, zero-width and right-to-left text keep
   assert.equal(made.end, made.start + 'Ahmed Saleh'.length);
   assert.ok(exported.annotations.some((a) => a.kind === 'quote' && a.text === 'Ça va 👍🏽 e\u0301 ok'));
   assert.ok(exported.annotations.some((a) => a.kind === 'quote' && a.text === 'مرحبا بالعالم'));
+  assert.ok(exported.annotations.some((a) => a.kind === 'quote' && a.text === 'Line one\rline two'));
+  assert.ok(exported.annotations.some((a) => a.kind === 'quote' && a.text === 'nul\u0000 here'));
   // What the view shows for each annotation is its text.
   for (const a of await annotations(page)) {
     const e = exported.annotations.find((x) => x.id === a.id);
