@@ -68,7 +68,10 @@ pub fn side_panel(props: &PanelProps) -> Html {
         let id = a.id.clone();
         let onclick = Callback::from(move |_: MouseEvent| {
             dispatch.dispatch(Action::Select(Some(id.clone())));
-            dom::scroll_to(&id);
+            // Once the selection is rendered: an annotation in a block not yet highlighted
+            // (just after a long paste) has no element before that render gives it one.
+            let id = id.clone();
+            gloo::timers::callback::Timeout::new(0, move || dom::scroll_to(&id)).forget();
         });
         let selected = props.selected.as_deref() == Some(a.id.as_str());
         let class = classes!(

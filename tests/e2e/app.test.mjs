@@ -199,9 +199,22 @@ test('a long paste shows its first screens highlighted, then every highlight fol
     a.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
     requestAnimationFrame(() => {
       const view = document.getElementById('reading');
-      resolve({ text: view.textContent === t, pending: view.querySelectorAll('.block.pending').length, firstMarks: view.querySelector('.block').querySelectorAll('[data-ann-id]').length });
+      const first = { text: view.textContent === t, pending: view.querySelectorAll('.block.pending').length, firstMarks: view.querySelector('.block').querySelectorAll('[data-ann-id]').length };
+      // The 200th quote's block is still plain: its panel row is clicked all the same.
+      const far = document.querySelectorAll('.item-quote')[199];
+      first.far = far.dataset.annRef;
+      first.farPlain = !view.querySelector(`[data-ann-id="${first.far}"]`);
+      far.click();
+      resolve(first);
     });
   }), long);
+  assert.ok(firstFrame.farPlain, 'the clicked quote had no highlight yet');
+  await page.waitForFunction((id) => {
+    const el = document.querySelector(`#reading [data-ann-id="${id}"]`);
+    const pane = document.querySelector('.view-pane').getBoundingClientRect();
+    const box = el?.getBoundingClientRect();
+    return el?.classList.contains('selected') && box.top >= pane.top && box.bottom <= pane.bottom;
+  }, firstFrame.far);
   assert.ok(firstFrame.text, 'the whole text is in the view at once');
   assert.ok(firstFrame.firstMarks > 0, 'the first block is highlighted at once');
   assert.ok(firstFrame.pending > 0, 'later blocks are still to be highlighted');
