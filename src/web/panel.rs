@@ -106,12 +106,12 @@ pub fn side_panel(props: &PanelProps) -> Html {
         .collect();
     // Sources by entity, with how many quotes each speaks.
     let counts = super::view::quote_counts(doc);
-    let mut by_entity: BTreeMap<String, (Vec<&Annotation>, usize)> = BTreeMap::new();
+    let mut by_entity: BTreeMap<&str, (Vec<&Annotation>, usize)> = BTreeMap::new();
     for a in doc.of_kind(Kind::Source) {
         if let Body::Source { entity, .. } = &a.body {
-            let e = by_entity.entry(entity.clone()).or_default();
+            let e = by_entity.entry(entity.as_str()).or_default();
             e.0.push(a);
-            e.1 += counts.get(&a.id).copied().unwrap_or(0);
+            e.1 += counts.get(a.id.as_str()).copied().unwrap_or(0);
         }
     }
     let sources: Vec<Html> = by_entity
@@ -124,7 +124,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
                 _ => String::new(),
             };
             item(first, html! { <>
-                <span class="item-text">{ entity.clone() }</span>
+                <span class="item-text">{ entity.to_string() }</span>
                 <span class="item-meta">{ format!("{role} · {} mention(s) · {n} quote(s)", mentions.len()) }</span>
             </> })
         })
@@ -141,12 +141,12 @@ pub fn side_panel(props: &PanelProps) -> Html {
         })
         .collect();
     let max = by_entity.values().map(|v| v.1).max().unwrap_or(0).max(1);
-    let mut chart: Vec<(&String, usize)> = by_entity
+    let mut chart: Vec<(&str, usize)> = by_entity
         .iter()
-        .map(|(e, v)| (e, v.1))
+        .map(|(e, v)| (*e, v.1))
         .filter(|(_, n)| *n > 0)
         .collect();
-    chart.sort_by_key(|(e, n)| (std::cmp::Reverse(*n), (*e).clone()));
+    chart.sort_by_key(|&(e, n)| (std::cmp::Reverse(n), e));
     html! {
         <aside class="panel" aria-label="Annotations">
             <SelectionEditor doc={props.doc.clone()} selected={props.selected.clone()} dispatch={props.dispatch.clone()} />
@@ -160,7 +160,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
                 if chart.is_empty() { <p class="empty">{"No quote has a speaker yet."}</p> }
                 <ul>
                 { for chart.iter().take(12).map(|(e, n)| html! {
-                    <li key={(*e).clone()}>
+                    <li key={*e}>
                         <span class="bar-label">{ shorten(e, 28) }</span>
                         <span class="bar" style={format!("width: {}%", 100 * n / max)}></span>
                         <span class="bar-value">{ n }</span>

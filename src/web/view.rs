@@ -12,7 +12,7 @@
 use super::{dom, Store};
 use crate::app::Action;
 use crate::highlight::{nest, to_html, Mark, MarkLabel, Piece};
-use crate::model::{Body, ById, Document, Kind, Origin, Span};
+use crate::model::{Annotation, Body, ById, Document, Kind, Origin, Span};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -76,59 +76,63 @@ fn render(pieces: &[Piece], props: &ParagraphProps) -> Html {
 }
 
 /// How many quotes each source mention speaks.
-pub fn quote_counts(doc: &Document) -> std::collections::HashMap<String, usize> {
-    let mut counts = std::collections::HashMap::new();
+pub fn quote_counts(doc: &Document) -> foldhash::HashMap<&str, usize> {
+    let mut counts = foldhash::HashMap::default();
     for q in doc.of_kind(Kind::Quote) {
         if let Body::Quote {
             speaker: Some(s), ..
         } = &q.body
         {
-            *counts.entry(s.clone()).or_insert(0) += 1;
+            *counts.entry(s.as_str()).or_insert(0) += 1;
         }
     }
     counts
 }
 
-/// The tooltip of an annotation: a quote's speaker, a source's entity, a date's value.
-pub fn title_of(
+/// Writes the tooltip of annotation `a` into `out`: a quote's speaker, a source's entity, a
+/// date's value. Written into a reused buffer, so that an edit can check the tooltips of a
+/// long article's annotations against the last ones without allocating one each.
+fn write_title(
+    out: &mut String,
     by_id: &ById,
-    id: &str,
-    counts: &std::collections::HashMap<String, usize>,
-) -> String {
-    let Some(a) = by_id.get(id) else {
-        return String::new();
-    };
+    a: &Annotation,
+    counts: &foldhash::HashMap<&str, usize>,
+) {
+    use std::fmt::Write;
     let who = |s: &Option<String>| match s.as_deref().and_then(|s| by_id.get(s)).map(|a| &a.body) {
-        Some(Body::Source { entity, .. }) => entity.clone(),
-        _ => "unknown".into(),
+        Some(Body::Source { entity, .. }) => entity.as_str(),
+        _ => "unknown",
     };
     let origin = if a.origin == Origin::User {
         " · edited"
     } else {
         ""
     };
-    match &a.body {
+    let _ = match &a.body {
         Body::Quote { speaker, via, .. } => match via {
-            Some(_) => format!(
+            Some(_) => write!(
+                out,
                 "Quote · speaker: {} (via {}){origin}",
                 who(speaker),
                 who(via)
             ),
-            None => format!("Quote · speaker: {}{origin}", who(speaker)),
+            None => write!(out, "Quote · speaker: {}{origin}", who(speaker)),
         },
         Body::Source { entity, role } => {
-            let quotes = counts.get(id).copied().unwrap_or(0);
-            format!(
+            let quotes = counts.get(a.id.as_str()).copied().unwrap_or(0);
+            write!(
+                out,
                 "Source · {entity} ({}) · {quotes} quote(s){origin}",
                 role.name()
             )
         }
-        Body::Date { timex_type, value } => format!(
+        Body::Date { timex_type, value } => write!(
+            out,
             "Date · {} ({}){origin}",
             value.as_deref().unwrap_or("no value"),
             timex_type.name()
         ),
-    }
+    };
 }
 
 #[derive(Properties, PartialEq)]
@@ -211,6 +215,7 @@ fn paragraph_texts(text: &str) -> Vec<ParagraphText> {
 fn chunks(doc: &Document, paragraphs: &[ParagraphText], previous: &[Rc<Chunk>]) -> Vec<Rc<Chunk>> {
     let counts = quote_counts(doc);
     let by_id = doc.by_id();
+    let mut title = String::new();
     let mut out = Vec::with_capacity(paragraphs.len());
     // Annotations are sorted by start; walk them alongside the paragraphs.
     let mut first = 0;
@@ -219,27 +224,46 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphText], previous: &[Rc<Chunk>]) 
         while first < doc.annotations.len() && doc.annotations[first].span.end <= para.start {
             first += 1;
         }
-        let marks: Vec<MarkView> = doc.annotations[first..]
-            .iter()
-            .take_while(|a| a.span.start < para.end)
-            .filter(|a| a.span.overlaps(para))
-            .map(|a| MarkView {
-                mark: Mark {
-                    id: a.id.clone(),
-                    kind: a.kind(),
-                    span: a.span,
-                },
-                title: title_of(&by_id, &a.id, &counts).into(),
-                user: a.origin == Origin::User,
-            })
-            .collect();
-        if let Some(old) = previous
+        let over = || {
+            doc.annotations[first..]
+                .iter()
+                .take_while(|a| a.span.start < para.end)
+                .filter(|a| a.span.overlaps(para))
+        };
+        // The paragraph as it was: same marks, same tooltips (checked in a reused buffer).
+        let unchanged = previous
             .get(i)
-            .filter(|old| old.paragraph == *paragraph && *old.marks == marks)
-        {
+            .filter(|old| old.paragraph == *paragraph && old.marks.len() == over().count())
+            .filter(|old| {
+                over().zip(old.marks.iter()).all(|(a, m)| {
+                    title.clear();
+                    write_title(&mut title, &by_id, a, &counts);
+                    m.mark.id == a.id
+                        && m.mark.span == a.span
+                        && m.mark.kind == a.kind()
+                        && m.user == (a.origin == Origin::User)
+                        && *m.title == title
+                })
+            });
+        if let Some(old) = unchanged {
             out.push(Rc::clone(old));
             continue;
         }
+        let marks: Vec<MarkView> = over()
+            .map(|a| {
+                title.clear();
+                write_title(&mut title, &by_id, a, &counts);
+                MarkView {
+                    mark: Mark {
+                        id: a.id.clone(),
+                        kind: a.kind(),
+                        span: a.span,
+                    },
+                    title: AttrValue::from(title.as_str().to_owned()),
+                    user: a.origin == Origin::User,
+                }
+            })
+            .collect();
         out.push(Rc::new(Chunk {
             paragraph: paragraph.clone(),
             marks: Rc::new(marks),
