@@ -189,7 +189,7 @@ test('a long paste shows its first screens highlighted, then every highlight fol
   // 600 paragraphs: far more than the blocks highlighted in the first frame.
   const paragraphs = ['Published: 2024-05-09', 'Council vote set for spring'];
   for (let i = 0; i < 600; i++) {
-    paragraphs.push(`"We will vote on the budget in March," Dana Oyelaran said on Tuesday, paragraph ${i}.`);
+    paragraphs.push(`"We will vote on the budget in March," Dana Oyelaran said on Tuesday, paragraph ${i} 👍🏽.`);
   }
   const long = paragraphs.join('\n\n') + '\n';
   const cli = JSON.parse(execFileSync(join(root, 'target/release/newsmark'), ['annotate', '-'], { input: long }).toString());
@@ -221,6 +221,14 @@ test('a long paste shows its first screens highlighted, then every highlight fol
   await page.waitForFunction(() => !document.querySelector('#reading .block.pending'));
   const ids = await page.$$eval('#reading [data-ann-id]', (els) => [...new Set(els.map((e) => e.dataset.annId))]);
   assert.equal(ids.length, cli.annotations.length, 'every annotation is highlighted in the end');
+  // The saved state (well over the 64 KB parts the page hands to storage, with characters of
+  // four bytes across their joins) reads back whole.
+  const saved = await page.waitForFunction((t) => {
+    const state = JSON.parse(localStorage.getItem('newsmark/state/v1') ?? 'null');
+    return state?.editor?.doc?.text === t && state;
+  }, long);
+  assert.ok((await page.evaluate(() => localStorage.getItem('newsmark/state/v1').length)) > 3 * 65536);
+  assert.equal((await saved.jsonValue()).editor.doc.annotations.length, cli.annotations.length);
   // The last quote, far down, can be selected and edited like any other.
   const last = cli.annotations.filter((a) => a.kind === 'quote').at(-1);
   await page.click(`#reading [data-ann-id="${last.id}"]`);
