@@ -17,6 +17,13 @@ pub struct Mark {
     pub span: Span,
 }
 
+// So that `nest` and `to_html` take the marks as callers hold them, without a copy.
+impl AsRef<Mark> for Mark {
+    fn as_ref(&self) -> &Mark {
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Piece {
     Text(Span),
@@ -30,7 +37,8 @@ pub enum Piece {
 }
 
 /// Builds the tree for `range` (a paragraph) from `marks` (any order, any overlap).
-pub fn nest(range: Span, marks: &[Mark]) -> Vec<Piece> {
+pub fn nest<M: AsRef<Mark>>(range: Span, marks: &[M]) -> Vec<Piece> {
+    let marks: Vec<&Mark> = marks.iter().map(AsRef::as_ref).collect();
     // Outer first: earlier start, then longer, then quote < source < date.
     let mut order: Vec<usize> = (0..marks.len())
         .filter(|&i| marks[i].span.overlaps(&range) && !marks[i].span.is_empty())
@@ -137,7 +145,7 @@ pub struct MarkLabel<'a> {
 pub fn to_html<'a>(
     text: &str,
     start: usize,
-    marks: &[Mark],
+    marks: &[impl AsRef<Mark>],
     label: impl Fn(usize) -> MarkLabel<'a>,
 ) -> Option<String> {
     if text.contains('\0') {
@@ -154,7 +162,7 @@ fn write_pieces<'a>(
     pieces: &[Piece],
     text: &str,
     start: usize,
-    marks: &[Mark],
+    marks: &[impl AsRef<Mark>],
     label: &impl Fn(usize) -> MarkLabel<'a>,
 ) {
     for piece in pieces {
@@ -165,7 +173,7 @@ fn write_pieces<'a>(
                 first,
                 children,
             } => {
-                let m = &marks[*mark];
+                let m = marks[*mark].as_ref();
                 let kind = m.kind.name();
                 let MarkLabel { title, user } = label(*mark);
                 out.push_str("<span class=\"hl hl-");
@@ -232,9 +240,9 @@ mod tests {
              <span class=\"hl hl-source first user\" data-kind=\"source\" data-ann-id=\"s&quot;1\" \
              title=\"Source · &quot;Kim&quot; &lt;x&gt;\">Kim</span> said."
         );
-        assert_eq!(to_html("a\0b", 0, &[], |_| unreachable!()), None);
+        assert_eq!(to_html("a\0b", 0, &[] as &[Mark], |_| unreachable!()), None);
         assert_eq!(
-            to_html("plain", 0, &[], |_| unreachable!()).as_deref(),
+            to_html("plain", 0, &[] as &[Mark], |_| unreachable!()).as_deref(),
             Some("plain")
         );
     }

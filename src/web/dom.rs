@@ -93,10 +93,20 @@ pub fn clear_selection() {
     }
 }
 
+/// The CSS selector of annotation `id`'s elements: a CSS string, backslashes and quotes
+/// escaped (imported ids can hold anything).
+fn ann_selector(id: &str) -> String {
+    let quoted = id.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("[data-ann-id=\"{quoted}\"]")
+}
+
 /// Takes the classes `selected` and `linked` from the elements that had them (`marked`)
 /// and gives each target's elements its class: a target is the element id of a paragraph,
 /// an annotation id and the class. `marked` is left holding the elements marked now.
-pub fn mark_focus(targets: &[(String, &str, &'static str)], marked: &mut Vec<Element>) {
+pub fn mark_focus<'t>(
+    targets: impl Iterator<Item = (&'t str, &'t str, &'t str)>,
+    marked: &mut Vec<Element>,
+) {
     for el in marked.drain(..) {
         let _ = el.class_list().remove_2("selected", "linked");
     }
@@ -105,9 +115,7 @@ pub fn mark_focus(targets: &[(String, &str, &'static str)], marked: &mut Vec<Ele
         let Some(paragraph) = document.get_element_by_id(paragraph) else {
             continue;
         };
-        // A CSS string: backslashes and quotes escaped (imported ids can hold anything).
-        let quoted = id.replace('\\', "\\\\").replace('"', "\\\"");
-        let Ok(found) = paragraph.query_selector_all(&format!("[data-ann-id=\"{quoted}\"]")) else {
+        let Ok(found) = paragraph.query_selector_all(&ann_selector(id)) else {
             continue;
         };
         for el in (0..found.length()).filter_map(|i| found.item(i)?.dyn_into::<Element>().ok()) {
@@ -119,8 +127,7 @@ pub fn mark_focus(targets: &[(String, &str, &'static str)], marked: &mut Vec<Ele
 
 /// Scrolls the first element of an annotation into view.
 pub fn scroll_to(id: &str) {
-    let selector = format!("[data-ann-id=\"{}\"]", id.replace('"', ""));
-    if let Ok(Some(el)) = document().query_selector(&selector) {
+    if let Ok(Some(el)) = document().query_selector(&ann_selector(id)) {
         let options = web_sys::ScrollIntoViewOptions::new();
         options.set_behavior(web_sys::ScrollBehavior::Smooth);
         options.set_block(web_sys::ScrollLogicalPosition::Center);
@@ -242,8 +249,8 @@ impl JsonToJs {
             Ok(s) => s.len(),
             Err(e) => e.valid_up_to(),
         };
-        let text = String::from_utf8_lossy(&self.pending[..whole]);
-        self.parts.push(js_sys::JsString::from(text.as_ref()));
+        let text = std::str::from_utf8(&self.pending[..whole]).expect("valid up to `whole`");
+        self.parts.push(js_sys::JsString::from(text));
         self.pending.drain(..whole);
     }
 

@@ -25,6 +25,35 @@ pub struct MarkView {
     pub user: bool,
 }
 
+impl MarkView {
+    fn of(a: &Annotation, title: &str) -> Self {
+        MarkView {
+            mark: Mark {
+                id: a.id.clone(),
+                kind: a.kind(),
+                span: a.span,
+            },
+            title: AttrValue::from(title.to_owned()),
+            user: a.origin == Origin::User,
+        }
+    }
+
+    /// Whether this is what [`MarkView::of`] would make of `a` and `title`, without making it.
+    fn is_of(&self, a: &Annotation, title: &str) -> bool {
+        self.mark.id == a.id
+            && self.mark.span == a.span
+            && self.mark.kind == a.kind()
+            && self.user == (a.origin == Origin::User)
+            && *self.title == *title
+    }
+}
+
+impl AsRef<Mark> for MarkView {
+    fn as_ref(&self) -> &Mark {
+        &self.mark
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ParagraphProps {
     /// The paragraph's text.
@@ -39,8 +68,7 @@ pub struct ParagraphProps {
 #[function_component(Paragraph)]
 pub fn paragraph(props: &ParagraphProps) -> Html {
     let range = Span::new(props.start, props.start + props.text.len());
-    let marks: Vec<Mark> = props.marks.iter().map(|m| m.mark.clone()).collect();
-    let tree = nest(range, &marks);
+    let tree = nest(range, &props.marks);
     html! { <span id={paragraph_id(props.start)} class="para" data-start={props.start.to_string()}>{ render(&tree, props) }</span> }
 }
 
@@ -159,11 +187,10 @@ impl Chunk {
     fn html(&self) -> Option<&AttrValue> {
         self.html
             .get_or_init(|| {
-                let marks: Vec<Mark> = self.marks.iter().map(|m| m.mark.clone()).collect();
                 to_html(
                     &self.paragraph.text,
                     self.paragraph.span.start,
-                    &marks,
+                    &self.marks,
                     |k| MarkLabel {
                         title: &self.marks[k].title,
                         user: self.marks[k].user,
@@ -238,11 +265,7 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphText], previous: &[Rc<Chunk>]) 
                 over().zip(old.marks.iter()).all(|(a, m)| {
                     title.clear();
                     write_title(&mut title, &by_id, a, &counts);
-                    m.mark.id == a.id
-                        && m.mark.span == a.span
-                        && m.mark.kind == a.kind()
-                        && m.user == (a.origin == Origin::User)
-                        && *m.title == title
+                    m.is_of(a, &title)
                 })
             });
         if let Some(old) = unchanged {
@@ -253,15 +276,7 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphText], previous: &[Rc<Chunk>]) 
             .map(|a| {
                 title.clear();
                 write_title(&mut title, &by_id, a, &counts);
-                MarkView {
-                    mark: Mark {
-                        id: a.id.clone(),
-                        kind: a.kind(),
-                        span: a.span,
-                    },
-                    title: AttrValue::from(title.as_str().to_owned()),
-                    user: a.origin == Origin::User,
-                }
+                MarkView::of(a, &title)
             })
             .collect();
         out.push(Rc::new(Chunk {
@@ -279,13 +294,48 @@ fn paragraph_id(start: usize) -> String {
     format!("para-{start}")
 }
 
-/// Whether the selected or a linked annotation has a mark in `chunks`.
-fn holds_focus(chunks: &[Rc<Chunk>], selected: &Option<AttrValue>, linked: &[String]) -> bool {
-    chunks.iter().any(|c| {
-        c.marks
-            .iter()
-            .any(|m| selected.as_deref() == Some(m.mark.id.as_str()) || linked.contains(&m.mark.id))
-    })
+/// A paragraph holding the selected or a linked annotation.
+struct FocusTarget {
+    /// Its block, which must be highlighted.
+    block: usize,
+    /// Its element id, through which the effect finds the annotation's elements.
+    paragraph: String,
+    id: String,
+    class: &'static str,
+}
+
+/// Where the selected and linked annotations are: found once per render, for the blocks
+/// that must be highlighted and for the effect that marks the elements.
+fn focus_targets(
+    blocks: &[Rc<Vec<Rc<Chunk>>>],
+    selected: &Option<AttrValue>,
+    linked: &[String],
+) -> Vec<FocusTarget> {
+    let wanted: Vec<(&str, &'static str)> = selected
+        .as_deref()
+        .map(|id| (id, "selected"))
+        .into_iter()
+        .chain(linked.iter().map(|id| (id.as_str(), "linked")))
+        .collect();
+    let mut targets = Vec::new();
+    if wanted.is_empty() {
+        return targets;
+    }
+    for (block, chunks) in blocks.iter().enumerate() {
+        for chunk in chunks.iter() {
+            for &(id, class) in &wanted {
+                if chunk.marks.iter().any(|m| m.mark.id == id) {
+                    targets.push(FocusTarget {
+                        block,
+                        paragraph: paragraph_id(chunk.paragraph.span.start),
+                        id: id.to_string(),
+                        class,
+                    });
+                }
+            }
+        }
+    }
+    targets
 }
 
 /// The whitespace between paragraphs: kept in the DOM so the view's text is the article's,
@@ -326,25 +376,19 @@ fn block(props: &BlockProps) -> Html {
         if !gap_before.is_empty() {
             children.push(gap(gap_before));
         }
-        let markup = if props.highlighted {
-            chunk.html()
-        } else {
-            None
+        let para = |content: Html| {
+            html! {
+                <span key={span.start} id={paragraph_id(span.start)} class="para" data-start={span.start.to_string()}>
+                    { content }
+                </span>
+            }
         };
-        children.push(match (markup, props.highlighted) {
-            (_, false) => html! {
-                <span key={span.start} id={paragraph_id(span.start)} class="para" data-start={span.start.to_string()}>
-                    { text.clone() }
-                </span>
-            },
-            (Some(markup), true) => html! {
-                <span key={span.start} id={paragraph_id(span.start)} class="para" data-start={span.start.to_string()}>
-                    { Html::from_html_unchecked(markup.clone()) }
-                </span>
-            },
-            (None, true) => html! {
-                <Paragraph key={span.start} text={text.clone()} start={span.start} marks={chunk.marks.clone()} />
-            },
+        children.push(if !props.highlighted {
+            para(html! { { text.clone() } })
+        } else if let Some(markup) = chunk.html() {
+            para(Html::from_html_unchecked(markup.clone()))
+        } else {
+            html! { <Paragraph key={span.start} text={text.clone()} start={span.start} marks={chunk.marks.clone()} /> }
         });
     }
     let class = classes!("block", (!props.highlighted).then_some("pending"));
@@ -408,36 +452,22 @@ pub fn reading_view(props: &ReadingViewProps) -> Html {
 
     // After each render, the selected and linked highlights get their classes (the markup
     // has none, so selecting and hovering re-render no paragraph).
+    let targets = Rc::new(focus_targets(blocks, &props.selected, &props.linked));
     {
-        let (selected, linked) = (props.selected.clone(), props.linked.clone());
-        let blocks = blocks.clone();
+        let targets = targets.clone();
         let marked = use_mut_ref(Vec::<web_sys::Element>::new);
         use_effect(move || {
-            let wanted: Vec<(&str, &'static str)> = selected
-                .as_deref()
-                .map(|id| (id, "selected"))
-                .into_iter()
-                .chain(linked.iter().map(|id| (id.as_str(), "linked")))
-                .collect();
-            // Each wanted annotation's paragraphs (most have one).
-            let mut targets = Vec::new();
-            for (id, class) in wanted {
-                for chunk in blocks.iter().flat_map(|b| b.iter()) {
-                    if chunk.marks.iter().any(|m| m.mark.id == id) {
-                        targets.push((paragraph_id(chunk.paragraph.span.start), id, class));
-                    }
-                }
-            }
-            dom::mark_focus(&targets, &mut marked.borrow_mut());
+            let each = targets
+                .iter()
+                .map(|t| (t.paragraph.as_str(), t.id.as_str(), t.class));
+            dom::mark_focus(each, &mut marked.borrow_mut());
         });
     }
 
     let mut children = Vec::with_capacity(blocks.len() + 1);
     for (i, members) in blocks.iter().enumerate() {
         // A block holding the selected or linked annotation is never left plain.
-        let highlighted = i < highlighted_blocks
-            || ((props.selected.is_some() || !props.linked.is_empty())
-                && holds_focus(members, &props.selected, &props.linked));
+        let highlighted = i < highlighted_blocks || targets.iter().any(|t| t.block == i);
         let key = members.first().map_or(0, |c| c.paragraph.span.start);
         children.push(html! {
             <Block {key} chunks={members.clone()} {highlighted} />
