@@ -192,6 +192,10 @@ fn apply_change(doc: &mut Document, change: &Change, direction: Direction) {
     };
     doc.annotations
         .retain(|a| !remove.iter().any(|r| r.id == a.id));
+    // Exactly: the list was just copied at its length (the states before the edit share the
+    // old one), and growing it by doubling would hold three lists' worth at once on a long
+    // article (measured: +1.5 MB of WebAssembly memory on an undo of the 100,000-word one).
+    doc.annotations.reserve_exact(insert.len());
     doc.annotations.extend(insert.iter().cloned());
     crate::sort_annotations(&mut doc.annotations);
     if let Some((old, new)) = &change.published {
