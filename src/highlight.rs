@@ -134,6 +134,11 @@ pub struct MarkLabel<'a> {
     pub user: bool,
 }
 
+/// Whether [`to_html`] can write `text`: no HTML text carries U+0000.
+pub fn markup_can_carry(text: &str) -> bool {
+    !text.contains('\0')
+}
+
 /// The paragraph `text`, which starts at byte `start` of the article, with `marks` as nested
 /// `<span class="hl hl-quote first" data-kind="quote" data-ann-id="q1" title="…">` elements:
 /// the markup the reading view gives the browser to parse, one string per paragraph, instead
@@ -148,7 +153,7 @@ pub fn to_html<'a>(
     marks: &[impl AsRef<Mark>],
     label: impl Fn(usize) -> MarkLabel<'a>,
 ) -> Option<String> {
-    if text.contains('\0') {
+    if !markup_can_carry(text) {
         return None;
     }
     let range = Span::new(start, start + text.len());

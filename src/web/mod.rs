@@ -34,6 +34,24 @@ impl PartialEq for SharedDoc {
     }
 }
 
+/// The article's text as components receive it: shared with the document, compared by
+/// identity (a copy for the page would be one more article's worth of WebAssembly memory).
+#[derive(Clone)]
+pub struct SharedText(pub Arc<str>);
+
+impl PartialEq for SharedText {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl std::ops::Deref for SharedDoc {
     type Target = crate::model::Document;
     fn deref(&self) -> &crate::model::Document {
@@ -193,11 +211,7 @@ pub fn app() -> Html {
     let state = &store.0;
     // The editor's own document, shared: no copy per render (hovering renders too).
     let doc = SharedDoc(state.editor.doc.clone());
-    // Copied for the text area only when the text changes, not on each edit of annotations.
-    let text = (*use_memo(state.doc().text.clone(), |text| {
-        AttrValue::from(text.to_string())
-    }))
-    .clone();
+    let text = SharedText(state.doc().text.clone());
     let linked = Rc::new(state.linked());
     let selected: Option<AttrValue> = state.selected.clone().map(AttrValue::from);
     html! {

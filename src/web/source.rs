@@ -89,7 +89,7 @@ fn thousands(n: usize) -> String {
 
 #[derive(Properties, PartialEq)]
 pub struct ArticleInputProps {
-    pub text: AttrValue,
+    pub text: super::SharedText,
     pub dispatch: UseReducerDispatcher<Store>,
 }
 
@@ -265,6 +265,11 @@ pub fn article_input(props: &ArticleInputProps) -> Html {
     };
 
     let summary = use_memo(props.text.clone(), |text| summary_of(text));
+    // The text area's copy of the text exists while the text is being edited only.
+    let editing_value = use_memo(
+        (props.text.clone(), mode == Mode::Editing),
+        |(text, editing)| editing.then(|| AttrValue::from(text.to_string())),
+    );
     match mode {
         Mode::Summary => {
             let (headline, size) = &*summary;
@@ -290,7 +295,7 @@ pub fn article_input(props: &ArticleInputProps) -> Html {
             // article's area holds what the user puts there. Keys keep the two apart.
             let area = if mode == Mode::Editing {
                 html! {
-                    <textarea key="editing" id="article" name="article" ref={area_ref.clone()} value={props.text.clone()}
+                    <textarea key="editing" id="article" name="article" ref={area_ref.clone()} value={(*editing_value).clone()}
                         {oninput} {onpaste} {ondrop} {ondragover} {onkeydown}
                         spellcheck="false" placeholder="Paste a news article here, or drop a .txt file" />
                 }

@@ -1,9 +1,12 @@
 //! The reading view: the article in paragraphs with nested highlights.
 //!
 //! Each paragraph's highlights are one string of markup (`highlight::to_html`) that the
-//! browser parses, instead of thousands of elements built one call at a time: on a long
-//! article that was most of a paste's time and most of the page's memory. An edit rebuilds the
-//! markup of the paragraphs whose highlights changed and reuses the others (`chunks`), so it
+//! browser parses into the paragraph's element, instead of thousands of elements built one
+//! call at a time: on a long article that was most of a paste's time and most of the page's
+//! memory. The view builds that element itself and hands it to Yew as a node reference
+//! (`Chunk::element`), so the markup string is dropped once parsed: neither WebAssembly memory
+//! nor Yew's tree keeps a second, tagged copy of the article. An edit rebuilds the paragraphs
+//! whose highlights changed and reuses the others' chunks and elements (`chunks`), so it
 //! re-renders those paragraphs and no others. Selected and linked highlights are marked by
 //! toggling classes on their elements after each render (`dom::mark_focus`): hovering and
 //! selecting re-render nothing. The gaps between paragraphs stay in the DOM (hidden) and every
@@ -11,9 +14,10 @@
 
 use super::{dom, Store};
 use crate::app::Action;
-use crate::highlight::{nest, to_html, Mark, MarkLabel, Piece};
+use crate::highlight::{markup_can_carry, nest, to_html, Mark, MarkLabel, Piece};
 use crate::model::{Annotation, Body, ById, Document, Kind, Origin, Span};
 use std::rc::Rc;
+use std::sync::Arc;
 use yew::prelude::*;
 
 /// A highlight as a paragraph renders it.
@@ -173,62 +177,91 @@ pub struct ReadingViewProps {
     pub dispatch: UseReducerDispatcher<Store>,
 }
 
-/// One paragraph's share of the document: its marks and their markup.
+/// One paragraph's share of the document: its text and its marks.
 struct Chunk {
-    paragraph: ParagraphText,
+    /// The article's text (shared with the document, not copied).
+    article: Arc<str>,
+    paragraph: ParagraphPlace,
     marks: Rc<Vec<MarkView>>,
-    /// Built when the paragraph is first shown highlighted (a long paste shows its first
-    /// screens before the rest is built). `None` for the rare text that markup cannot carry:
-    /// rendered element by element.
-    html: std::cell::OnceCell<Option<AttrValue>>,
+    /// Whether markup can carry the paragraph's text (see `highlight::to_html`): otherwise it
+    /// is rendered element by element.
+    markup: bool,
+    /// The paragraph's element as last built (see [`Chunk::element`]), and whether it shows
+    /// the highlights. The view writes it, not Yew: its markup is parsed by the browser and
+    /// not kept in WebAssembly memory, nor in Yew's tree.
+    element: std::cell::RefCell<Option<(bool, web_sys::Element)>>,
 }
 
 impl Chunk {
-    fn html(&self) -> Option<&AttrValue> {
-        self.html
-            .get_or_init(|| {
-                to_html(
-                    &self.paragraph.text,
-                    self.paragraph.span.start,
-                    &self.marks,
-                    |k| MarkLabel {
-                        title: &self.marks[k].title,
-                        user: self.marks[k].user,
-                    },
-                )
-                .map(AttrValue::from)
-            })
-            .as_ref()
+    fn text(&self) -> &str {
+        self.paragraph.span.slice(&self.article)
+    }
+
+    /// The paragraph's element, showing its text or its highlights: built once per mode and
+    /// kept, so that Yew sees the same node on the next render and leaves it be.
+    fn element(&self, highlighted: bool) -> web_sys::Element {
+        let mut shown = self.element.borrow_mut();
+        if let Some((mode, element)) = &*shown {
+            if *mode == highlighted {
+                return element.clone();
+            }
+        }
+        let document = gloo::utils::document();
+        let element = document
+            .create_element("span")
+            .expect("span is a valid element name");
+        let start = self.paragraph.span.start;
+        element.set_id(&paragraph_id(start));
+        element.set_class_name("para");
+        let _ = element.set_attribute("data-start", &start.to_string());
+        match highlighted.then(|| self.markup()).flatten() {
+            Some(markup) => element.set_inner_html(&markup),
+            None => element.set_text_content(Some(self.text())),
+        }
+        *shown = Some((highlighted, element.clone()));
+        element
+    }
+
+    /// The paragraph's highlights as markup: built when written into the page and dropped
+    /// right after, so that WebAssembly memory, which never shrinks, does not hold a second
+    /// copy of the article with tags (2–3 MB on 100,000 words).
+    fn markup(&self) -> Option<String> {
+        to_html(self.text(), self.paragraph.span.start, &self.marks, |k| {
+            MarkLabel {
+                title: &self.marks[k].title,
+                user: self.marks[k].user,
+            }
+        })
     }
 }
 
-// The markup follows from the paragraph and its marks.
+// The markup follows from the paragraph's text and its marks.
 impl PartialEq for Chunk {
     fn eq(&self, other: &Self) -> bool {
-        self.paragraph == other.paragraph && self.marks == other.marks
+        self.paragraph == other.paragraph
+            && self.marks == other.marks
+            && self.text() == other.text()
     }
 }
 impl Eq for Chunk {}
 
-/// A paragraph's text and the whitespace before it: they depend on the article's text only,
-/// so edits, which change annotations, reuse them (cloning shares the strings).
+/// Where a paragraph is and the whitespace before it: they depend on the article's text only,
+/// so edits, which change annotations, reuse them.
 #[derive(Clone, PartialEq, Eq)]
-struct ParagraphText {
+struct ParagraphPlace {
     span: Span,
     /// The whitespace between the previous paragraph and this one.
     gap_before: AttrValue,
-    text: AttrValue,
 }
 
-fn paragraph_texts(text: &str) -> Vec<ParagraphText> {
+fn paragraph_places(text: &str) -> Vec<ParagraphPlace> {
     let layout = crate::text::Layout::new(text);
     let mut previous_end = 0;
     let mut out = Vec::with_capacity(layout.paragraphs.len());
     for para in layout.paragraphs {
-        out.push(ParagraphText {
+        out.push(ParagraphPlace {
             span: para,
             gap_before: AttrValue::from(text[previous_end..para.start].to_string()),
-            text: AttrValue::from(para.slice(text).to_string()),
         });
         previous_end = para.end;
     }
@@ -236,10 +269,10 @@ fn paragraph_texts(text: &str) -> Vec<ParagraphText> {
 }
 
 /// Each paragraph's marks and markup. A paragraph whose marks are those it had in `previous`
-/// (the chunks of the document before this edit, over the same text) keeps its chunk, markup
-/// included: an edit builds the markup of the paragraphs it changed only, and the blocks that
-/// hold the others compare equal at once.
-fn chunks(doc: &Document, paragraphs: &[ParagraphText], previous: &[Rc<Chunk>]) -> Vec<Rc<Chunk>> {
+/// (the chunks of the document before this edit, over the same text) keeps its chunk: an edit
+/// rewrites the paragraphs it changed only, and the blocks that hold the others compare equal
+/// at once.
+fn chunks(doc: &Document, paragraphs: &[ParagraphPlace], previous: &[Rc<Chunk>]) -> Vec<Rc<Chunk>> {
     let counts = quote_counts(doc);
     let by_id = doc.by_id();
     let mut title = String::new();
@@ -258,9 +291,13 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphText], previous: &[Rc<Chunk>]) 
                 .filter(|a| a.span.overlaps(para))
         };
         // The paragraph as it was: same marks, same tooltips (checked in a reused buffer).
+        let same_text = |old: &Chunk| {
+            Arc::ptr_eq(&old.article, &doc.text) || old.text() == para.slice(&doc.text)
+        };
         let unchanged = previous
             .get(i)
-            .filter(|old| old.paragraph == *paragraph && old.marks.len() == over().count())
+            .filter(|old| old.paragraph == *paragraph && same_text(old))
+            .filter(|old| old.marks.len() == over().count())
             .filter(|old| {
                 over().zip(old.marks.iter()).all(|(a, m)| {
                     title.clear();
@@ -279,10 +316,13 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphText], previous: &[Rc<Chunk>]) 
                 MarkView::of(a, &title)
             })
             .collect();
+        let text = para.slice(&doc.text);
         out.push(Rc::new(Chunk {
+            article: Arc::clone(&doc.text),
             paragraph: paragraph.clone(),
             marks: Rc::new(marks),
-            html: std::cell::OnceCell::new(),
+            markup: markup_can_carry(text),
+            element: Default::default(),
         }));
     }
     out
@@ -368,27 +408,21 @@ struct BlockProps {
 fn block(props: &BlockProps) -> Html {
     let mut children = Vec::with_capacity(props.chunks.len() * 2);
     for chunk in props.chunks.iter() {
-        let ParagraphText {
-            span,
-            gap_before,
-            text,
-        } = &chunk.paragraph;
+        let ParagraphPlace { span, gap_before } = &chunk.paragraph;
         if !gap_before.is_empty() {
             children.push(gap(gap_before));
         }
-        let para = |content: Html| {
+        children.push(if chunk.markup {
+            Html::VRef(chunk.element(props.highlighted).into())
+        } else if props.highlighted {
+            let text = AttrValue::from(chunk.text().to_string());
+            html! { <Paragraph key={span.start} {text} start={span.start} marks={chunk.marks.clone()} /> }
+        } else {
             html! {
                 <span key={span.start} id={paragraph_id(span.start)} class="para" data-start={span.start.to_string()}>
-                    { content }
+                    { chunk.text().to_string() }
                 </span>
             }
-        };
-        children.push(if !props.highlighted {
-            para(html! { { text.clone() } })
-        } else if let Some(markup) = chunk.html() {
-            para(Html::from_html_unchecked(markup.clone()))
-        } else {
-            html! { <Paragraph key={span.start} text={text.clone()} start={span.start} marks={chunk.marks.clone()} /> }
         });
     }
     let class = classes!("block", (!props.highlighted).then_some("pending"));
@@ -408,7 +442,7 @@ fn mark_at(e: &MouseEvent) -> Option<String> {
 #[function_component(ReadingView)]
 pub fn reading_view(props: &ReadingViewProps) -> Html {
     let text = &props.doc.text;
-    let paragraphs = use_memo(props.doc.text.clone(), |text| paragraph_texts(text));
+    let paragraphs = use_memo(props.doc.text.clone(), |text| paragraph_places(text));
     // The chunks of the last document shown, reused where an edit left a paragraph as it was.
     let last_chunks = use_mut_ref(Vec::<Rc<Chunk>>::new);
     let blocks = use_memo(props.doc.clone(), |doc| {

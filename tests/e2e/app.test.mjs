@@ -233,6 +233,12 @@ test('a long paste shows its first screens highlighted, then every highlight fol
   const last = cli.annotations.filter((a) => a.kind === 'quote').at(-1);
   await page.click(`#reading [data-ann-id="${last.id}"]`);
   assert.ok(await page.$eval(`#reading [data-ann-id="${last.id}"]`, (e) => e.classList.contains('selected')));
+  // Deleting it rewrites its paragraph only: the others keep their elements (the first one
+  // is tagged, and still tagged after the edit).
+  await page.evaluate(() => { document.querySelector('#reading .para').dataset.kept = 'yes'; });
+  await page.keyboard.press('Delete');
+  await page.waitForFunction((id) => !document.querySelector(`#reading [data-ann-id="${id}"]`), last.id);
+  assert.equal(await page.$eval('#reading .para', (p) => p.dataset.kept), 'yes', 'an untouched paragraph keeps its element');
 });
 
 test('the page requests nothing outside its own origin', () => {
