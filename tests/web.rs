@@ -161,3 +161,65 @@ async fn hovering_a_quote_marks_its_speaker_until_the_mouse_leaves_the_article()
     mouse(&view(&root), "mouseleave").await;
     assert!(root.query_selector(".linked").unwrap().is_none());
 }
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let found = root.query_selector_all(selector).unwrap();
+    (0..found.length())
+        .map(|i| found.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_panel_lists_every_annotation_and_follows_the_selection() {
+    let root = mount().await;
+    // One row per quote and per date of the view; sources are listed once per entity.
+    let ids_of = |selector: &str, attribute: &str| -> Vec<String> {
+        let mut ids: Vec<String> = all(&root, selector)
+            .iter()
+            .map(|e| e.get_attribute(attribute).unwrap())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    for kind in ["quote", "date"] {
+        assert_eq!(
+            ids_of(&format!(".list .item-{kind}"), "data-ann-ref"),
+            ids_of(&format!("#reading [data-kind={kind}]"), "data-ann-id"),
+            "{kind} rows"
+        );
+    }
+    let source_rows = all(&root, ".list .item-source").len();
+    assert!(
+        source_rows > 0
+            && source_rows <= ids_of("#reading [data-kind=source]", "data-ann-id").len()
+    );
+
+    // A click on a quote's row selects it: the row and the highlight are marked, and no row
+    // of another list is.
+    let row = all(&root, ".list .item-quote")[1].clone();
+    let id = row.get_attribute("data-ann-ref").unwrap();
+    click(&row.query_selector(".item-text").unwrap().unwrap()).await;
+    let selected_rows: Vec<String> = all(&root, ".list .item.selected")
+        .iter()
+        .map(|e| e.get_attribute("data-ann-ref").unwrap())
+        .collect();
+    assert_eq!(selected_rows, [id.clone()]);
+    assert!(all(&root, &format!("#reading [data-ann-id=\"{id}\"]"))[0]
+        .class_list()
+        .contains("selected"));
+
+    // Selecting a source in the text moves the selection to the sources list.
+    let source = root
+        .query_selector("#reading [data-kind=source]")
+        .unwrap()
+        .unwrap();
+    click(&source).await;
+    let selected_rows = all(&root, ".list .item.selected");
+    assert!(
+        selected_rows
+            .iter()
+            .all(|r| r.class_list().contains("item-source")),
+        "only a source row may be marked once a source is selected"
+    );
+}

@@ -6,6 +6,7 @@ use crate::app::Action;
 use crate::edit::{Edit, End};
 use crate::model::{Annotation, Body, ById, Document, Kind, Origin, Role, TimexType};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -60,48 +61,53 @@ fn shorten(s: &str, n: usize) -> String {
     }
 }
 
-#[function_component(SidePanel)]
-pub fn side_panel(props: &PanelProps) -> Html {
-    let doc = &props.doc;
-    let item = |a: &Annotation, label: Html| {
-        let dispatch = props.dispatch.clone();
-        let id = a.id.clone();
-        let onclick = Callback::from(move |_: MouseEvent| {
-            dispatch.dispatch(Action::Select(Some(id.clone())));
-            // Once the selection is rendered: an annotation in a block not yet highlighted
-            // (just after a long paste) has no element before that render gives it one.
-            let id = id.clone();
-            gloo::timers::callback::Timeout::new(0, move || dom::scroll_to(&id)).forget();
-        });
-        let selected = props.selected.as_deref() == Some(a.id.as_str());
-        let class = classes!(
-            "item",
-            format!("item-{}", a.kind().name()),
-            selected.then_some("selected"),
-            (a.origin == Origin::User).then_some("user")
-        );
-        html! { <li key={a.id.clone()}><button type="button" {class} {onclick} data-ann-ref={a.id.clone()}>{label}</button></li> }
-    };
-    // Long articles list their first annotations only, until asked for all: thousands of
-    // rows would make every change re-render the panel.
-    let limit = use_state(|| LIST_LIMIT);
-    let n_quotes = doc.of_kind(Kind::Quote).count();
-    let n_dates = doc.of_kind(Kind::Date).count();
+/// One row of the panel's lists: an annotation, or a source entity by its first mention.
+#[derive(Clone, PartialEq)]
+struct Row {
+    id: AttrValue,
+    kind: Kind,
+    user: bool,
+    text: AttrValue,
+    meta: AttrValue,
+}
+
+impl Row {
+    fn new(a: &Annotation, text: String, meta: String) -> Self {
+        Row {
+            id: AttrValue::from(a.id.clone()),
+            kind: a.kind(),
+            user: a.origin == Origin::User,
+            text: AttrValue::from(text),
+            meta: AttrValue::from(meta),
+        }
+    }
+}
+
+/// What the panel shows of a document apart from the selection: built once per version of
+/// the document, not on every render (selecting and hovering render the panel too).
+#[derive(PartialEq)]
+struct Overview {
+    n_quotes: usize,
+    n_sources: usize,
+    n_dates: usize,
+    quotes: Rc<Vec<Row>>,
+    sources: Rc<Vec<Row>>,
+    dates: Rc<Vec<Row>>,
+    /// Entities with how many quotes they speak, most first.
+    chart: Vec<(String, usize)>,
+}
+
+fn overview(doc: &Document, limit: usize) -> Overview {
     let by_id = doc.by_id();
-    let quotes: Vec<Html> = doc
+    let quotes: Vec<Row> = doc
         .of_kind(Kind::Quote)
-        .take(*limit)
+        .take(limit)
         .map(|a| {
             let Body::Quote { speaker, .. } = &a.body else {
                 unreachable!()
             };
-            item(
-                a,
-                html! { <>
-                    <span class="item-text">{ format!("“{}”", shorten(doc.text_of(a), 70)) }</span>
-                    <span class="item-meta">{ entity_of(&by_id, speaker) }</span>
-                </> },
-            )
+            let text = format!("“{}”", shorten(doc.text_of(a), 70));
+            Row::new(a, text, entity_of(&by_id, speaker))
         })
         .collect();
     // Sources by entity, with how many quotes each speaks.
@@ -114,45 +120,89 @@ pub fn side_panel(props: &PanelProps) -> Html {
             e.1 += counts.get(a.id.as_str()).copied().unwrap_or(0);
         }
     }
-    let sources: Vec<Html> = by_entity
+    let sources: Vec<Row> = by_entity
         .iter()
-        .take(*limit)
+        .take(limit)
         .map(|(entity, (mentions, n))| {
             let first = mentions[0];
             let role = match &first.body {
-                Body::Source { role, .. } => role.name().to_string(),
-                _ => String::new(),
+                Body::Source { role, .. } => role.name(),
+                _ => "",
             };
-            item(first, html! { <>
-                <span class="item-text">{ entity.to_string() }</span>
-                <span class="item-meta">{ format!("{role} · {} mention(s) · {n} quote(s)", mentions.len()) }</span>
-            </> })
+            let meta = format!("{role} · {} mention(s) · {n} quote(s)", mentions.len());
+            Row::new(first, entity.to_string(), meta)
         })
         .collect();
-    let dates: Vec<Html> = doc
+    let dates: Vec<Row> = doc
         .of_kind(Kind::Date)
-        .take(*limit)
+        .take(limit)
         .map(|a| {
-            let Body::Date { value, timex_type } = &a.body else { unreachable!() };
-            item(a, html! { <>
-                <span class="item-text">{ shorten(doc.text_of(a), 40) }</span>
-                <span class="item-meta">{ format!("{} · {}", value.as_deref().unwrap_or("no value"), timex_type.name()) }</span>
-            </> })
+            let Body::Date { value, timex_type } = &a.body else {
+                unreachable!()
+            };
+            let meta = format!(
+                "{} · {}",
+                value.as_deref().unwrap_or("no value"),
+                timex_type.name()
+            );
+            Row::new(a, shorten(doc.text_of(a), 40), meta)
         })
         .collect();
-    let max = by_entity.values().map(|v| v.1).max().unwrap_or(0).max(1);
-    let mut chart: Vec<(&str, usize)> = by_entity
+    let mut chart: Vec<(String, usize)> = by_entity
         .iter()
-        .map(|(e, v)| (*e, v.1))
-        .filter(|(_, n)| *n > 0)
+        .filter(|(_, v)| v.1 > 0)
+        .map(|(e, v)| (e.to_string(), v.1))
         .collect();
-    chart.sort_by_key(|&(e, n)| (std::cmp::Reverse(n), e));
+    chart.sort_by(|a, b| (std::cmp::Reverse(a.1), &a.0).cmp(&(std::cmp::Reverse(b.1), &b.0)));
+    Overview {
+        n_quotes: doc.of_kind(Kind::Quote).count(),
+        n_sources: by_entity.len(),
+        n_dates: doc.of_kind(Kind::Date).count(),
+        quotes: Rc::new(quotes),
+        sources: Rc::new(sources),
+        dates: Rc::new(dates),
+        chart,
+    }
+}
+
+#[function_component(SidePanel)]
+pub fn side_panel(props: &PanelProps) -> Html {
+    // Long articles list their first annotations only, until asked for all: thousands of
+    // rows would make every change re-render the panel.
+    let limit = use_state(|| LIST_LIMIT);
+    let overview = use_memo((props.doc.clone(), *limit), |(doc, limit)| {
+        overview(doc, *limit)
+    });
+    let Overview {
+        n_quotes,
+        n_sources,
+        n_dates,
+        ref quotes,
+        ref sources,
+        ref dates,
+        ref chart,
+    } = *overview;
+    // Each list is told of the selection only when it lists it, so selecting a quote leaves
+    // the sources and dates lists as they were.
+    let selected_kind = props
+        .selected
+        .as_deref()
+        .and_then(|id| props.doc.get(id))
+        .map(Annotation::kind);
+    let list = |kind: Kind, rows: &Rc<Vec<Row>>| {
+        let selected = props
+            .selected
+            .clone()
+            .filter(|_| selected_kind == Some(kind));
+        html! { <AnnotationList rows={rows.clone()} {selected} dispatch={props.dispatch.clone()} /> }
+    };
+    let max = chart.first().map_or(1, |c| c.1.max(1));
     html! {
         <aside class="panel" aria-label="Annotations">
             <SelectionEditor doc={props.doc.clone()} selected={props.selected.clone()} dispatch={props.dispatch.clone()} />
             <section class="counts">
                 <span class="count count-quote">{ format!("{n_quotes} quotes") }</span>
-                <span class="count count-source">{ format!("{} sources", by_entity.len()) }</span>
+                <span class="count count-source">{ format!("{n_sources} sources") }</span>
                 <span class="count count-date">{ format!("{n_dates} dates") }</span>
             </section>
             <section class="chart" aria-label="Quotes per source">
@@ -160,7 +210,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
                 if chart.is_empty() { <p class="empty">{"No quote has a speaker yet."}</p> }
                 <ul>
                 { for chart.iter().take(12).map(|(e, n)| html! {
-                    <li key={*e}>
+                    <li key={e.as_str()}>
                         <span class="bar-label">{ shorten(e, 28) }</span>
                         <span class="bar" style={format!("width: {}%", 100 * n / max)}></span>
                         <span class="bar-value">{ n }</span>
@@ -168,15 +218,76 @@ pub fn side_panel(props: &PanelProps) -> Html {
                 }) }
                 </ul>
             </section>
-            <details open=true><summary>{ format!("Quotes ({n_quotes})") }</summary><ul class="list">{ for quotes }</ul></details>
-            <details open=true><summary>{ format!("Sources ({})", by_entity.len()) }</summary><ul class="list">{ for sources }</ul></details>
-            <details open=true><summary>{ format!("Dates ({n_dates})") }</summary><ul class="list">{ for dates }</ul></details>
-            if n_quotes.max(n_dates).max(by_entity.len()) > *limit {
+            <details open=true><summary>{ format!("Quotes ({n_quotes})") }</summary>{ list(Kind::Quote, quotes) }</details>
+            <details open=true><summary>{ format!("Sources ({n_sources})") }</summary>{ list(Kind::Source, sources) }</details>
+            <details open=true><summary>{ format!("Dates ({n_dates})") }</summary>{ list(Kind::Date, dates) }</details>
+            if n_quotes.max(n_dates).max(n_sources) > *limit {
                 <button type="button" class="show-all" onclick={ { let limit = limit.clone(); Callback::from(move |_| limit.set(usize::MAX)) } }>
-                    { format!("Show all {} annotations", n_quotes + n_dates + by_entity.len()) }
+                    { format!("Show all {} annotations", n_quotes + n_dates + n_sources) }
                 </button>
             }
         </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ListProps {
+    rows: Rc<Vec<Row>>,
+    /// The selected annotation, when this list holds it.
+    selected: Option<AttrValue>,
+    dispatch: UseReducerDispatcher<Store>,
+}
+
+/// A list of annotations; a click on a row selects its annotation and scrolls to it. One
+/// listener for the list, not one per row: rows are rebuilt only when the document changes,
+/// and the list renders only when its rows or its selected row do.
+#[function_component(AnnotationList)]
+fn annotation_list(props: &ListProps) -> Html {
+    let onclick = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(id) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest("[data-ann-ref]").ok().flatten())
+                .and_then(|row| row.get_attribute("data-ann-ref"))
+            else {
+                return;
+            };
+            dispatch.dispatch(Action::Select(Some(id.clone())));
+            // Once the selection is rendered: an annotation in a block not yet highlighted
+            // (just after a long paste) has no element before that render gives it one.
+            gloo::timers::callback::Timeout::new(0, move || dom::scroll_to(&id)).forget();
+        })
+    };
+    let selected = props.selected.as_deref();
+    html! {
+        <ul class="list" {onclick}>
+            { for props.rows.iter().map(|row| {
+                let class = classes!(
+                    "item",
+                    item_class(row.kind),
+                    (selected == Some(row.id.as_str())).then_some("selected"),
+                    row.user.then_some("user"),
+                );
+                html! {
+                    <li key={row.id.as_str()}>
+                        <button type="button" {class} data-ann-ref={row.id.clone()}>
+                            <span class="item-text">{ row.text.clone() }</span>
+                            <span class="item-meta">{ row.meta.clone() }</span>
+                        </button>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+fn item_class(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Quote => "item-quote",
+        Kind::Source => "item-source",
+        Kind::Date => "item-date",
     }
 }
 
