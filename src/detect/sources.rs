@@ -150,9 +150,9 @@ fn gender_near(
         .take(2)
         .find_map(|t| {
             t.is_word()
-                .then(|| gender_of_word(&t.lower()))
+                .then(|| gender_of_word(t.lower()))
                 .flatten()
-                .filter(|_| !matches!(t.lower().as_str(), "his" | "her" | "he" | "she" | "him"))
+                .filter(|_| !matches!(t.lower(), "his" | "her" | "he" | "she" | "him"))
         });
     before.or_else(|| {
         toks[end..]
@@ -161,7 +161,7 @@ fn gender_near(
             .take_while(|t| {
                 !t.is_punct(".") && !matches!(t.kind, TokKind::Quote(_)) && !is_speech_verb(t)
             })
-            .find_map(|t| match t.lower().as_str() {
+            .find_map(|t| match t.lower() {
                 "he" | "him" | "his" | "himself" => Some(Gender::Male),
                 "she" | "her" | "hers" | "herself" => Some(Gender::Female),
                 _ => None,
@@ -209,11 +209,16 @@ enum TokKind {
     Date,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Tok<'t> {
     span: Span,
     text: &'t str,
     kind: TokKind,
+    /// The text in lowercase, made once per token (borrowed when it already is, as most
+    /// words are): the parser asks about each token many times.
+    lowercase: Cow<'t, str>,
+    /// What the word lists say of the token, looked up once for the same reason.
+    class: WordClass,
 }
 
 impl Tok<'_> {
@@ -226,41 +231,148 @@ impl Tok<'_> {
     fn is_cap(&self) -> bool {
         self.is_word() && self.text.chars().next().is_some_and(char::is_uppercase)
     }
-    /// The token in lowercase; borrowed when it already is (most words), so the lexicon
-    /// lookups that call this for every token do not allocate.
-    fn lower(&self) -> Lower<'_> {
-        if self
-            .text
-            .bytes()
-            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-        {
-            Lower(Cow::Owned(self.text.to_lowercase()))
-        } else {
-            Lower(Cow::Borrowed(self.text))
+    fn lower(&self) -> &str {
+        &self.lowercase
+    }
+    /// Whether the token is in any of the word lists `class` names (`WordClass` bits).
+    fn is(&self, class: u32) -> bool {
+        self.class.0 & class != 0
+    }
+}
+
+/// The word lists a token belongs to, one bit per list (the constants below). Lists of
+/// lowercase words are matched against the token in lowercase, lists of names as written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct WordClass(u32);
+
+impl WordClass {
+    const SPEECH_VERB: u32 = 1;
+    /// A speech verb that attributes even far from a quote (`lexicon::SPEECH_VERBS`' flag).
+    const SAFE_SPEECH_VERB: u32 = 1 << 1;
+    const AUXILIARY: u32 = 1 << 2;
+    const TITLE: u32 = 1 << 3;
+    const ANONYMOUS_HEAD: u32 = 1 << 4;
+    const ORGANISATION_HEAD: u32 = 1 << 5;
+    const OUTLET_HEAD: u32 = 1 << 6;
+    const DOCUMENT_HEAD: u32 = 1 << 7;
+    /// Any head noun: one of the four head lists, or a title made only of letters.
+    const HEAD: u32 = 1 << 8;
+    const STOP_WORD: u32 = 1 << 9;
+    const DETERMINER: u32 = 1 << 10;
+    const PRONOUN: u32 = 1 << 11;
+    const ANONYMOUS_POSTMODIFIER: u32 = 1 << 12;
+    const PREPOSITION: u32 = 1 << 13;
+    /// In `ABBREVIATIONS` once a final period is removed ("Sen.").
+    const ABBREVIATION: u32 = 1 << 14;
+    /// As written: `lexicon::PLACES_AS_ACTORS`.
+    const PLACE: u32 = 1 << 15;
+    /// As written: `lexicon::NOT_NAMES`.
+    const NOT_NAME: u32 = 1 << 16;
+}
+
+/// The word lists as two tables from a word to its [`WordClass`] bits.
+struct WordLists {
+    /// Lists of lowercase words.
+    by_lowercase: HashMap<&'static str, u32>,
+    /// Lists of words as written (case matters).
+    as_written: HashMap<&'static str, u32>,
+}
+
+impl WordLists {
+    fn new() -> Self {
+        let mut by_lowercase: HashMap<&'static str, u32> = HashMap::new();
+        let mut add = |words: &mut dyn Iterator<Item = &'static str>, bit: u32| {
+            for w in words {
+                *by_lowercase.entry(w).or_default() |= bit;
+            }
+        };
+        for &(verb, safe) in lexicon::SPEECH_VERBS {
+            let bits = if safe {
+                WordClass::SPEECH_VERB | WordClass::SAFE_SPEECH_VERB
+            } else {
+                WordClass::SPEECH_VERB
+            };
+            add(&mut std::iter::once(verb), bits);
+        }
+        add(
+            &mut lexicon::AUXILIARIES.iter().copied(),
+            WordClass::AUXILIARY,
+        );
+        add(&mut lexicon::TITLES.iter().copied(), WordClass::TITLE);
+        add(
+            &mut lexicon::ANONYMOUS_HEADS.iter().copied(),
+            WordClass::ANONYMOUS_HEAD,
+        );
+        add(
+            &mut lexicon::ORGANISATION_HEADS.iter().copied(),
+            WordClass::ORGANISATION_HEAD,
+        );
+        add(
+            &mut lexicon::OUTLET_HEADS.iter().copied(),
+            WordClass::OUTLET_HEAD,
+        );
+        add(
+            &mut lexicon::DOCUMENT_HEADS.iter().copied(),
+            WordClass::DOCUMENT_HEAD,
+        );
+        add(&mut STOP_WORDS.iter().copied(), WordClass::STOP_WORD);
+        add(&mut DETERMINERS.iter().copied(), WordClass::DETERMINER);
+        add(&mut PRONOUNS.iter().copied(), WordClass::PRONOUN);
+        add(
+            &mut ANONYMOUS_POSTMODIFIERS.iter().copied(),
+            WordClass::ANONYMOUS_POSTMODIFIER,
+        );
+        add(
+            &mut PREPOSITION_WORDS.iter().copied(),
+            WordClass::PREPOSITION,
+        );
+        add(&mut ABBREVIATIONS.iter().copied(), WordClass::ABBREVIATION);
+        let mut as_written: HashMap<&'static str, u32> = HashMap::new();
+        for &w in lexicon::PLACES_AS_ACTORS {
+            *as_written.entry(w).or_default() |= WordClass::PLACE;
+        }
+        for &w in lexicon::NOT_NAMES {
+            *as_written.entry(w).or_default() |= WordClass::NOT_NAME;
+        }
+        WordLists {
+            by_lowercase,
+            as_written,
         }
     }
-}
 
-/// A lowercased token (see [`Tok::lower`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Lower<'t>(Cow<'t, str>);
-
-impl Lower<'_> {
-    fn as_str(&self) -> &str {
-        &self.0
+    fn classify(&self, text: &str, lower: &str) -> WordClass {
+        let lists_of = |w: &str| self.by_lowercase.get(w).copied().unwrap_or(0);
+        let mut bits = lists_of(lower) & !WordClass::ABBREVIATION;
+        let without_period = lower.trim_end_matches('.');
+        let abbreviation = if without_period.len() == lower.len() {
+            lists_of(lower)
+        } else {
+            lists_of(without_period)
+        };
+        bits |= abbreviation & WordClass::ABBREVIATION;
+        let head_lists = WordClass::ANONYMOUS_HEAD
+            | WordClass::ORGANISATION_HEAD
+            | WordClass::OUTLET_HEAD
+            | WordClass::DOCUMENT_HEAD;
+        if bits & head_lists != 0
+            || (bits & WordClass::TITLE != 0 && lower.chars().all(char::is_alphabetic))
+        {
+            bits |= WordClass::HEAD;
+        }
+        bits |= self.as_written.get(text).copied().unwrap_or(0);
+        WordClass(bits)
     }
 }
 
-impl std::ops::Deref for Lower<'_> {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl PartialEq<&str> for Lower<'_> {
-    fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
+/// `text` in lowercase, borrowed when it already is.
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        Cow::Owned(text.to_lowercase())
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -367,15 +479,10 @@ pub struct SourceDetector {
     classes: WordClasses,
     outlet_names: Regex,
     outlet_canonical: HashMap<&'static str, &'static str>,
-    speech_verbs: HashMap<&'static str, bool>,
-    auxiliaries: HashSet<&'static str>,
-    titles: HashSet<&'static str>,
-    anonymous_heads: HashSet<&'static str>,
-    organisation_heads: HashSet<&'static str>,
-    outlet_heads: HashSet<&'static str>,
-    document_heads: HashSet<&'static str>,
+    words: WordLists,
+    /// Places that speak for governments, for names of several words (single tokens ask
+    /// `WordClass::PLACE`).
     places: HashSet<&'static str>,
-    not_names: HashSet<&'static str>,
 }
 
 impl Default for SourceDetector {
@@ -564,15 +671,8 @@ impl SourceDetector {
             classes: WordClasses::new(),
             outlet_names: Regex::new(&format!(r"\b(?:{alternation})\b")).expect("valid regex"),
             outlet_canonical: lexicon::OUTLETS.iter().copied().collect(),
-            speech_verbs: lexicon::SPEECH_VERBS.iter().copied().collect(),
-            auxiliaries: set(lexicon::AUXILIARIES),
-            titles: set(lexicon::TITLES),
-            anonymous_heads: set(lexicon::ANONYMOUS_HEADS),
-            organisation_heads: set(lexicon::ORGANISATION_HEADS),
-            outlet_heads: set(lexicon::OUTLET_HEADS),
-            document_heads: set(lexicon::DOCUMENT_HEADS),
+            words: WordLists::new(),
             places: set(lexicon::PLACES_AS_ACTORS),
-            not_names: set(lexicon::NOT_NAMES),
         }
     }
 
@@ -770,9 +870,8 @@ impl SourceDetector {
         for toks in paragraphs {
             let mut i = 0;
             while i < toks.len() {
-                let is_name_word = |t: &Tok| {
-                    t.is_cap() && !is_all_caps_word(t.text) && !self.not_names.contains(t.text)
-                };
+                let is_name_word =
+                    |t: &Tok| t.is_cap() && !is_all_caps_word(t.text) && !t.is(WordClass::NOT_NAME);
                 if !is_name_word(&toks[i]) {
                     i += 1;
                     continue;
@@ -783,14 +882,12 @@ impl SourceDetector {
                 }
                 let run = &toks[start..i];
                 // Cut after the last title: "Russian President Vladimir Putin" → "Vladimir Putin".
-                let titled = run
-                    .iter()
-                    .rposition(|t| self.titles.contains(t.lower().as_str()));
+                let titled = run.iter().rposition(|t| t.is(WordClass::TITLE));
                 let name = &run[titled.map_or(0, |t| t + 1)..];
                 let preceded_by_title = titled.is_some()
                     || start > 0
                         && toks[start - 1].is_word()
-                        && self.titles.contains(toks[start - 1].lower().as_str());
+                        && toks[start - 1].is(WordClass::TITLE);
                 if name.is_empty() || (name.len() < 2 && !preceded_by_title) {
                     continue;
                 }
@@ -800,11 +897,10 @@ impl SourceDetector {
                     .map(|t| t.text.trim_end_matches("'s").trim_end_matches("’s"))
                     .collect();
                 let joined = written.join(" ");
-                let last = name[name.len() - 1].lower();
+                let last = &name[name.len() - 1];
                 if self.places.contains(joined.as_str())
                     || self.outlet_canonical.contains_key(joined.as_str())
-                    || self.organisation_heads.contains(last.as_str())
-                    || self.outlet_heads.contains(last.as_str())
+                    || last.is(WordClass::ORGANISATION_HEAD | WordClass::OUTLET_HEAD)
                 {
                     continue;
                 }
@@ -815,7 +911,7 @@ impl SourceDetector {
                         run[..titled.map_or(0, |t| t + 1)]
                             .iter()
                             .rev()
-                            .find_map(|t| gender_of_word(&t.lower()))
+                            .find_map(|t| gender_of_word(t.lower()))
                     })
                     .or_else(|| gender_near(toks, name_start, i, |t| self.is_speech_verb(t)));
                 names.push(KnownName {
@@ -907,6 +1003,8 @@ impl SourceDetector {
                     {
                         prev.span.end = span.end;
                         prev.text = &text[prev.span.start..span.end];
+                        prev.lowercase = lowercase(prev.text);
+                        prev.class = self.words.classify(prev.text, &prev.lowercase);
                         continue;
                     }
                 }
@@ -915,10 +1013,13 @@ impl SourceDetector {
                 } else {
                     TokKind::Punct
                 };
+                let lowercase = lowercase(t);
                 toks.push(Tok {
                     span,
                     text: t,
                     kind,
+                    class: self.words.classify(t, &lowercase),
+                    lowercase,
                 });
             }
         };
@@ -927,10 +1028,23 @@ impl SourceDetector {
                 continue; // overlapping dates inside a quote's marks
             }
             push_words(pos, span.start, &mut toks);
+            let t = span.slice(text);
+            // A quote starts with its mark, which no word in the lists or in the parser's
+            // comparisons starts with: its lowercase would never match, so none is made.
+            let (lowercase, class) = match kind {
+                TokKind::Quote(_) => (Cow::Borrowed(t), WordClass::default()),
+                _ => {
+                    let lower = lowercase(t);
+                    let class = self.words.classify(t, &lower);
+                    (lower, class)
+                }
+            };
             toks.push(Tok {
                 span,
-                text: span.slice(text),
+                text: t,
                 kind,
+                lowercase,
+                class,
             });
             pos = span.end;
         }
@@ -993,23 +1107,18 @@ impl SourceDetector {
                 None => true,
                 Some(t) => {
                     t.kind != TokKind::Word
-                        || matches!(
-                            t.lower().as_str(),
-                            "in" | "on" | "at" | "later" | "afterwards"
-                        )
+                        || matches!(t.lower(), "in" | "on" | "at" | "later" | "afterwards")
                 }
             }
     }
 
     fn is_abbreviation(&self, tok: &Tok) -> bool {
-        let lower = tok.lower();
-        let lower = lower.trim_end_matches('.');
         tok.is_word()
-            && (ABBREVIATIONS.contains(&lower) || (tok.text.chars().count() == 1 && tok.is_cap()))
+            && (tok.is(WordClass::ABBREVIATION) || (tok.text.chars().count() == 1 && tok.is_cap()))
     }
 
     fn is_speech_verb(&self, tok: &Tok) -> bool {
-        tok.is_word() && self.speech_verbs.contains_key(tok.lower().as_str())
+        tok.is_word() && tok.is(WordClass::SPEECH_VERB)
     }
 
     /// Finds the attribution cues of one sentence.
@@ -1044,10 +1153,11 @@ impl SourceDetector {
                     continue;
                 }
             }
-            let Some(&safe) = self.speech_verbs.get(lower.as_str()) else {
+            if !t.is(WordClass::SPEECH_VERB) {
                 i += 1;
                 continue;
-            };
+            }
+            let safe = t.is(WordClass::SAFE_SPEECH_VERB);
             // "X quoted Y as saying"
             if lower == "quoted" {
                 if let Some(cue) = self.quoted_as_saying(s, i, all_caps, known) {
@@ -1093,7 +1203,7 @@ impl SourceDetector {
         let saying = s.get(as_ + 1)?;
         if !as_word.text.eq_ignore_ascii_case("as")
             || !matches!(
-                saying.lower().as_str(),
+                saying.lower(),
                 "saying" | "telling" | "stating" | "writing" | "declaring"
             )
         {
@@ -1137,7 +1247,7 @@ impl SourceDetector {
                     || t.kind == TokKind::Date
                     || matches!(t.kind, TokKind::Quote(_))
                     || matches!(
-                        t.lower().as_str(),
+                        t.lower(),
                         "in" | "on" | "at" | "to" | "during" | "after" | "when" | "while"
                     )
             }
@@ -1172,7 +1282,7 @@ impl SourceDetector {
         known: &KnownNames,
     ) -> Option<Cue> {
         // A second verb of the subject: `Ulrike Brandt welcomed the plan but warned …`.
-        if verb > 0 && matches!(s[verb - 1].lower().as_str(), "and" | "but") {
+        if verb > 0 && matches!(s[verb - 1].lower(), "and" | "but") {
             let subject = self
                 .subject(s, all_caps, known)
                 .filter(|np| np.toks.1 < verb - 1)?;
@@ -1208,7 +1318,7 @@ impl SourceDetector {
         while end > 0 {
             let t = &s[end - 1];
             let skip = t.kind == TokKind::Date
-                || (t.is_word() && self.auxiliaries.contains(t.lower().as_str()))
+                || (t.is_word() && t.is(WordClass::AUXILIARY))
                 || (t.is_word()
                     && t.text.eq_ignore_ascii_case("on")
                     && s.get(end).is_some_and(|n| n.kind == TokKind::Date));
@@ -1249,7 +1359,7 @@ impl SourceDetector {
                         if earlier.kind == NpKind::Name
                             && earlier.role == Role::Person
                             && !earlier.toks.0.checked_sub(1).is_some_and(|p| {
-                                s[p].is_word() && PREPOSITION_WORDS.contains(&s[p].lower().as_str())
+                                s[p].is_word() && s[p].is(WordClass::PREPOSITION)
                             }) =>
                     {
                         before = Some(earlier)
@@ -1307,7 +1417,7 @@ impl SourceDetector {
             let opener = t.kind == TokKind::Date
                 || (t.is_word()
                     && matches!(
-                        t.lower().as_str(),
+                        t.lower(),
                         "according"
                             | "in"
                             | "on"
@@ -1346,7 +1456,7 @@ impl SourceDetector {
                 Some(c) => i += c + 1,
                 None if t.kind == TokKind::Date
                     || matches!(
-                        t.lower().as_str(),
+                        t.lower(),
                         "but" | "and" | "also" | "still" | "yet" | "then" | "now"
                     ) =>
                 {
@@ -1383,7 +1493,7 @@ impl SourceDetector {
             return None;
         }
         let first_lower = first.lower();
-        if PRONOUNS.contains(&first_lower.as_str()) {
+        if first.is(WordClass::PRONOUN) {
             let role = if first_lower == "it" {
                 Role::Organisation
             } else {
@@ -1414,17 +1524,14 @@ impl SourceDetector {
             definite = true;
             has_det = true;
             i += 1;
-        } else if DETERMINERS.contains(&first_lower.as_str()) {
+        } else if first.is(WordClass::DETERMINER) {
             definite = matches!(
-                first_lower.as_str(),
+                first_lower,
                 "the" | "this" | "that" | "its" | "his" | "her" | "their" | "our"
             );
             has_det = true;
             i += 1;
-        } else if first.is_cap()
-            && self.not_names.contains(first.text)
-            && !self.is_head(&first_lower)
-        {
+        } else if first.is_cap() && first.is(WordClass::NOT_NAME) && !first.is(WordClass::HEAD) {
             return None;
         }
         // The body: capitalised words and lowercase modifiers, up to a stop word.
@@ -1435,43 +1542,43 @@ impl SourceDetector {
                 break;
             }
             let lower = t.lower();
-            if self.speech_verbs.contains_key(lower.as_str()) && !t.is_cap() {
+            if t.is(WordClass::SPEECH_VERB) && !t.is_cap() {
                 break;
             }
             // "Ministry of Energy", "Center for Strategic Studies": a lowercase "of" or "for"
             // between capitalised words is part of an institution's name.
-            let joins_name = matches!(lower.as_str(), "of" | "for")
+            let joins_name = matches!(lower, "of" | "for")
                 && !t.is_cap()
                 && i > body_start
                 && s[i - 1].is_cap()
                 && s.get(i + 1)
-                    .is_some_and(|n| n.is_cap() && !self.not_names.contains(n.text))
+                    .is_some_and(|n| n.is_cap() && !n.is(WordClass::NOT_NAME))
                 && i + 1 < limit
-                && body_has_institution(&s[body_start..i], &self.organisation_heads);
+                && body_has_institution(&s[body_start..i]);
             if joins_name {
                 i += 1;
                 continue;
             }
-            if STOP_WORDS.contains(&lower.as_str())
+            if t.is(WordClass::STOP_WORD)
                 && !(t.is_cap()
                     && i > body_start
                     && !all_caps
                     && !matches!(
-                        lower.as_str(),
+                        lower,
                         "and" | "or" | "of" | "in" | "for" | "at" | "on" | "to" | "it" | "i"
                     ))
             {
                 break;
             }
-            if all_caps && self.speech_verbs.contains_key(lower.as_str()) {
+            if all_caps && t.is(WordClass::SPEECH_VERB) {
                 break;
             }
             // Gerunds and participles are verbs here ("citing", "telling"), bar a few adjectives.
             if !t.is_cap()
                 && lower.ends_with("ing")
-                && !self.is_head(&lower)
+                && !t.is(WordClass::HEAD)
                 && !matches!(
-                    lower.as_str(),
+                    lower,
                     "ruling"
                         | "governing"
                         | "leading"
@@ -1484,7 +1591,7 @@ impl SourceDetector {
                         | "visiting"
                 )
                 // "housing senator", "polling firm": a noun before its head.
-                && !s.get(i + 1).is_some_and(|n| n.is_word() && self.is_head(&n.lower()))
+                && !s.get(i + 1).is_some_and(|n| n.is_word() && n.is(WordClass::HEAD))
             {
                 break;
             }
@@ -1504,8 +1611,8 @@ impl SourceDetector {
             if let Some(next_cap) = rest.iter().position(|&j| s[j].is_cap()) {
                 let joins = |j: usize| {
                     let lower = s[j].lower();
-                    self.titles.contains(lower.as_str())
-                        || matches!(lower.as_str(), "of" | "for")
+                    s[j].is(WordClass::TITLE)
+                        || matches!(lower, "of" | "for")
                         // "Murmansk region's deputy governor Yelena Sorokina"
                         || lower.ends_with("'s")
                         || lower.ends_with("’s")
@@ -1537,7 +1644,7 @@ impl SourceDetector {
             .iter()
             .rposition(|&k| {
                 let t = &s[k];
-                (t.is_cap() && !self.not_names.contains(t.text)) || self.is_head(&t.lower())
+                (t.is_cap() && !t.is(WordClass::NOT_NAME)) || t.is(WordClass::HEAD)
             })
             .or(agent_of_speech.then(|| body.len() - 1))?;
         body.truncate(head_pos + 1);
@@ -1546,15 +1653,15 @@ impl SourceDetector {
         // Trailing run of capitalised words: the name.
         let name_start = body
             .iter()
-            .rposition(|&k| !s[k].is_cap() || self.not_names.contains(s[k].text))
+            .rposition(|&k| !s[k].is_cap() || s[k].is(WordClass::NOT_NAME))
             .map_or(0, |p| p + 1);
         let mut name: Vec<usize> = body[name_start..].to_vec();
         // "Officials said": a capitalised head noun alone is a description.
         if name.len() == 1
             && body.len() == 1
             && !has_det
-            && self.is_head(&head_lower)
-            && !self.places.contains(head_tok.text)
+            && head_tok.is(WordClass::HEAD)
+            && !head_tok.is(WordClass::PLACE)
         {
             name.clear();
         }
@@ -1562,7 +1669,7 @@ impl SourceDetector {
             && !has_det
             && !head_lower.ends_with('s')
             && !matches!(
-                head_lower.as_str(),
+                head_lower,
                 "police" | "media" | "people" | "staff" | "family"
             )
         {
@@ -1576,18 +1683,17 @@ impl SourceDetector {
                 .map(|&k| s[k].text)
                 .collect::<Vec<_>>()
                 .join(" ");
-            let last_lower = s[last_name].lower();
             let with_det = if has_det {
                 Span::new(s[start].span.start, run.end)
             } else {
                 run
             };
-            let institution = if self.outlet_heads.contains(last_lower.as_str()) && name.len() > 1 {
+            let institution = if s[last_name].is(WordClass::OUTLET_HEAD) && name.len() > 1 {
                 // "the Shetland Herald", "The Daily Post"
                 Some(Role::Outlet)
             } else if self.places.contains(joined.as_str())
                 || (has_det && self.places.contains(format!("the {joined}").as_str()))
-                || self.organisation_heads.contains(last_lower.as_str())
+                || s[last_name].is(WordClass::ORGANISATION_HEAD)
                 // "the Pentagon", "the White House"
                 || (has_det && name_start == 0 && name.len() <= 2)
                 // An all-caps acronym outside a headline: "UNICEF said".
@@ -1608,10 +1714,7 @@ impl SourceDetector {
                 },
                 None => {
                     // Titles and descriptors are not the name: "Russian President Vladimir Putin".
-                    if let Some(t) = name
-                        .iter()
-                        .rposition(|&k| self.titles.contains(s[k].lower().as_str()))
-                    {
+                    if let Some(t) = name.iter().rposition(|&k| s[k].is(WordClass::TITLE)) {
                         if t + 1 < name.len() {
                             name.drain(..=t);
                         }
@@ -1622,7 +1725,7 @@ impl SourceDetector {
                     // "Ruth Baumgartner of the passengers’ group Bahn für Alle warned": the
                     // affiliation belongs to the phrase, not to the name's span.
                     if s.get(end_tok)
-                        .is_some_and(|t| matches!(t.lower().as_str(), "of" | "from" | "at"))
+                        .is_some_and(|t| matches!(t.lower(), "of" | "from" | "at"))
                         && end_tok + 1 < limit
                     {
                         if let Some(pp) = self.np_at(s, end_tok + 1, limit, all_caps, known) {
@@ -1644,19 +1747,19 @@ impl SourceDetector {
             return Some(np);
         }
         // A description: its head decides the role.
-        let role = if self.anonymous_heads.contains(head_lower.as_str()) {
-            if self.titles.contains(head_lower.as_str()) && definite && !head_lower.ends_with('s') {
+        let role = if head_tok.is(WordClass::ANONYMOUS_HEAD) {
+            if head_tok.is(WordClass::TITLE) && definite && !head_lower.ends_with('s') {
                 Role::Person // "the spokesman", "the leader": a definite person
             } else {
                 Role::Anonymous
             }
-        } else if self.outlet_heads.contains(head_lower.as_str()) {
+        } else if head_tok.is(WordClass::OUTLET_HEAD) {
             Role::Outlet
-        } else if self.organisation_heads.contains(head_lower.as_str()) {
+        } else if head_tok.is(WordClass::ORGANISATION_HEAD) {
             Role::Organisation
-        } else if self.document_heads.contains(head_lower.as_str()) && has_det {
+        } else if head_tok.is(WordClass::DOCUMENT_HEAD) && has_det {
             Role::Document
-        } else if (self.titles.contains(head_lower.as_str()) && has_det) || agent_of_speech {
+        } else if (head_tok.is(WordClass::TITLE) && has_det) || agent_of_speech {
             Role::Person
         } else {
             return None;
@@ -1664,7 +1767,7 @@ impl SourceDetector {
         // Post-modifiers: "the unification ministry in Seoul", "two people briefed on the talks".
         if matches!(role, Role::Organisation | Role::Person) {
             if let Some(t) = s.get(end_tok).filter(|_| end_tok < limit) {
-                if matches!(t.lower().as_str(), "in" | "of" | "at" | "for") {
+                if matches!(t.lower(), "in" | "of" | "at" | "for") {
                     if let Some(pp) = self.np_at(s, end_tok + 1, limit, all_caps, known) {
                         if pp.kind == NpKind::Name || matches!(pp.kind, NpKind::Description { .. })
                         {
@@ -1675,12 +1778,12 @@ impl SourceDetector {
             }
         } else if role == Role::Anonymous {
             if let Some(t) = s.get(end_tok).filter(|_| end_tok < limit) {
-                if ANONYMOUS_POSTMODIFIERS.contains(&t.lower().as_str()) {
+                if t.is(WordClass::ANONYMOUS_POSTMODIFIER) {
                     let mut k = end_tok + 1;
                     while k < limit
                         && k < s.len()
                         && s[k].is_word()
-                        && self.speech_verbs.get(s[k].lower().as_str()) != Some(&true)
+                        && !s[k].is(WordClass::SAFE_SPEECH_VERB)
                         && !s[k].text.eq_ignore_ascii_case("as")
                         && k - end_tok < 12
                     {
@@ -1697,20 +1800,12 @@ impl SourceDetector {
             span,
             role,
             kind: NpKind::Description {
-                head: head_lower.0.into_owned(),
+                head: head_lower.to_string(),
                 definite,
             },
             canonical: None,
             descriptor: None,
         })
-    }
-
-    fn is_head(&self, lower: &str) -> bool {
-        self.anonymous_heads.contains(lower)
-            || self.organisation_heads.contains(lower)
-            || self.outlet_heads.contains(lower)
-            || self.document_heads.contains(lower)
-            || (self.titles.contains(lower) && lower.chars().all(char::is_alphabetic))
     }
 
     /// An outlet name from the lexicon starting at token `start`.
@@ -1733,7 +1828,7 @@ impl SourceDetector {
                     && end - start < 3
                     && s[end].is_cap()
                     && !is_all_caps_word(s[end].text)
-                    && !self.not_names.contains(s[end].text)
+                    && !s[end].is(WordClass::NOT_NAME)
                 {
                     canonical = format!("{canonical} {}", s[end].text);
                     end += 1;
@@ -1830,9 +1925,9 @@ fn is_all_caps_word(w: &str) -> bool {
 
 /// Whether a capitalised phrase names an institution by one of its words ("Lagos State
 /// Ministry").
-fn body_has_institution(toks: &[Tok], heads: &HashSet<&'static str>) -> bool {
+fn body_has_institution(toks: &[Tok]) -> bool {
     toks.iter()
-        .any(|t| t.is_cap() && heads.contains(t.lower().as_str()))
+        .any(|t| t.is_cap() && t.is(WordClass::ORGANISATION_HEAD))
 }
 
 /// The words of tokens `from..to`, joined by single spaces.
