@@ -505,6 +505,9 @@ pub struct SourceDetector {
     classes: WordClasses,
     outlet_names: Regex,
     outlet_canonical: HashMap<&'static str, &'static str>,
+    /// The first word of every outlet name: a phrase starting with another word names no
+    /// outlet, which spares `outlet_at` joining words to look them up.
+    outlet_first_words: HashSet<&'static str>,
     words: WordLists,
     /// Places that speak for governments, for names of several words (single tokens ask
     /// `WordClass::PLACE`).
@@ -697,6 +700,10 @@ impl SourceDetector {
             classes: WordClasses::new(),
             outlet_names: Regex::new(&format!(r"\b(?:{alternation})\b")).expect("valid regex"),
             outlet_canonical: lexicon::OUTLETS.iter().copied().collect(),
+            outlet_first_words: lexicon::OUTLETS
+                .iter()
+                .filter_map(|(name, _)| name.split(' ').next())
+                .collect(),
             words: WordLists::new(),
             places: set(lexicon::PLACES_AS_ACTORS),
         }
@@ -1838,11 +1845,17 @@ impl SourceDetector {
     /// An outlet name from the lexicon starting at token `start`.
     fn outlet_at(&self, s: &[Tok], start: usize, limit: usize) -> Option<Np> {
         let from = s[start].span.start;
-        let words: Vec<&str> = s[start..limit.min(s.len()).min(start + 6)]
-            .iter()
-            .take_while(|t| t.is_word())
-            .map(|t| t.text)
-            .collect();
+        // Tokens hold no spaces, so a name's first word is the first token's text: after any
+        // other token there is nothing to join and look up.
+        let words: Vec<&str> = if self.outlet_first_words.contains(s[start].text) {
+            s[start..limit.min(s.len()).min(start + 6)]
+                .iter()
+                .take_while(|t| t.is_word())
+                .map(|t| t.text)
+                .collect()
+        } else {
+            Vec::new()
+        };
         for n in (1..=words.len()).rev() {
             let name = words[..n].join(" ");
             if let Some(canonical) = self.outlet_canonical.get(name.as_str()) {
