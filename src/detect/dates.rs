@@ -455,11 +455,42 @@ impl DateDetector {
                 let input = regex_automata::Input::new(text)
                     .range(p..)
                     .anchored(regex_automata::Anchored::Yes);
+                if self.fails_at_once(cache, &input) {
+                    return None;
+                }
                 // The DFA has no quit bytes (ASCII word boundaries only) and never gives up,
                 // so an error cannot happen; it would read as no match here.
                 let end = self.combined.try_search_fwd(cache, &input).ok()??;
                 Some((p, end.offset()))
             })
+    }
+
+    /// Whether the anchored search `input` fails on its first few bytes: from its start
+    /// state, the lazy DFA reaches the dead state without passing a match state, so the
+    /// search would return no match. Most places (words no expression starts with) fail so,
+    /// and stepping the DFA by hand costs a fraction of setting up a search.
+    fn fails_at_once(
+        &self,
+        cache: &mut regex_automata::hybrid::dfa::Cache,
+        input: &regex_automata::Input,
+    ) -> bool {
+        let dfa = &self.combined;
+        let Ok(mut state) = dfa.start_state_forward(cache, input) else {
+            return false;
+        };
+        for &byte in input.haystack()[input.start()..].iter().take(3) {
+            match dfa.next_state(cache, state, byte) {
+                Ok(next) => state = next,
+                Err(_) => return false,
+            }
+            if state.is_dead() {
+                return true;
+            }
+            if state.is_match() || state.is_quit() {
+                return false;
+            }
+        }
+        false
     }
 
     /// Finds the temporal expressions in `text`: spans in byte offsets, sorted, not
