@@ -123,6 +123,10 @@ fn scan_paragraph(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<(Family, usize)> {
     let body = para.slice(text);
+    // Half the paragraphs of news hold no mark at all: nothing opens, closes or carries on.
+    if !body.contains(is_quote_char) {
+        return None;
+    }
     let chars: Vec<(usize, char)> = body.char_indices().collect();
     let mut stack: Vec<Open> = Vec::new();
     let mut carried = carried;
