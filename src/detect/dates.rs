@@ -2318,6 +2318,14 @@ const IRREGULAR_PAST: &[&str] = &[
     "undertook",
 ];
 
+/// Whether `word` (lowercase) is in [`IRREGULAR_PAST`]. A set: `cue` asks it of every word
+/// near every date, and scanning the list was most of `cue`'s time.
+fn is_irregular_past(word: &str) -> bool {
+    static SET: std::sync::OnceLock<foldhash::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| IRREGULAR_PAST.iter().copied().collect())
+        .contains(word)
+}
+
 /// Words ending in -ed that are not past tenses, lowercase.
 const NOT_PAST_ED: &[&str] = &[
     "hundred", "sacred", "naked", "wicked", "wretched", "rugged", "ragged", "crooked", "beloved",
@@ -2384,7 +2392,7 @@ fn cue(prev: Option<&str>, word: &str, next: Option<&str>) -> Option<Tense> {
     {
         return Some(Tense::Future);
     }
-    if IRREGULAR_PAST.contains(&w) {
+    if is_irregular_past(w) {
         return Some(Tense::Past);
     }
     // A participle after "be" is a passive ("is due to be published in May", "is closed on
