@@ -127,15 +127,16 @@ fn scan_paragraph(
     if !body.contains(is_quote_char) {
         return None;
     }
-    let chars: Vec<(usize, char)> = body.char_indices().collect();
     let mut stack: Vec<Open> = Vec::new();
     let mut carried = carried;
-    for (ci, &(off, c)) in chars.iter().enumerate() {
+    // Neighbours are read from the text around each mark: marks are rare, so no copy of the
+    // paragraph's characters is made.
+    for (off, c) in body.char_indices() {
         if !is_quote_char(c) {
             continue;
         }
         let at = para.start + off;
-        let ctx = Context::around(&chars, ci);
+        let ctx = Context::around(body, off, c);
         let has_open = |stack: &Vec<Open>, fam: Family| stack.iter().any(|o| o.family == fam);
         let has_closer = |stack: &Vec<Open>, closer: char| stack.iter().any(|o| o.closer == closer);
         let action = match c {
@@ -207,7 +208,7 @@ fn scan_paragraph(
                 } else {
                     Family::CurlySingle
                 };
-                single_action(c, family, &chars, ci, &stack)
+                single_action(c, family, body, off, &stack)
             }
             _ => Action::Stray,
         };
@@ -379,12 +380,13 @@ fn is_opening_punct(c: char) -> bool {
 }
 
 impl Context {
-    /// The visible neighbours of the mark at `ci` (invisible characters are looked past).
-    fn around(chars: &[(usize, char)], ci: usize) -> Self {
-        let visible = |&&(_, c): &&(usize, char)| !is_invisible(c);
+    /// The visible neighbours of `mark`, at byte `at` of `body` (invisible characters are
+    /// looked past).
+    fn around(body: &str, at: usize, mark: char) -> Self {
+        let visible = |c: &char| !is_invisible(*c);
         Context {
-            prev: chars[..ci].iter().rev().find(visible).map(|x| x.1),
-            next: chars[ci + 1..].iter().find(visible).map(|x| x.1),
+            prev: body[..at].chars().rev().find(visible),
+            next: body[at + mark.len_utf8()..].chars().find(visible),
         }
     }
 
@@ -409,24 +411,18 @@ const ELISIONS: &[&str] = &[
     "n", "em", "tis", "twas", "til", "cause", "round", "bout", "cos", "s", "im", "er", "ave", "ow",
 ];
 
-fn single_action(
-    c: char,
-    family: Family,
-    chars: &[(usize, char)],
-    ci: usize,
-    stack: &[Open],
-) -> Action {
-    let ctx = Context::around(chars, ci);
+fn single_action(c: char, family: Family, body: &str, at: usize, stack: &[Open]) -> Action {
+    let ctx = Context::around(body, at, c);
     let (prev, next) = (ctx.prev, ctx.next);
     // it's, O'Brien, Putin’s
     if prev.is_some_and(is_word_char) && next.is_some_and(is_word_char) {
         return Action::Apostrophe;
     }
     // The second mark of rock 'n' roll.
-    if ci >= 3
-        && matches!(chars[ci - 1].1, 'n' | 'N')
-        && is_quote_char(chars[ci - 2].1)
-        && chars[ci - 3].1.is_whitespace()
+    let mut before = body[..at].chars().rev();
+    if before.next().is_some_and(|x| matches!(x, 'n' | 'N'))
+        && before.next().is_some_and(is_quote_char)
+        && before.next().is_some_and(char::is_whitespace)
     {
         return Action::Apostrophe;
     }
@@ -436,8 +432,9 @@ fn single_action(
         // The imperialists' policy: a possessive, if something later can still close.
         let possessive = matches!(prev, Some('s') | Some('S'))
             && next.is_some_and(char::is_whitespace)
-            && chars.get(ci + 2).is_some_and(|x| x.1.is_lowercase());
-        if possessive && later_closer(c, chars, ci + 1) {
+            && body[at..].chars().nth(2).is_some_and(char::is_lowercase);
+        let after = at + c.len_utf8();
+        if possessive && later_closer(c, body, after) {
             return Action::Apostrophe;
         }
         return Action::Close(family);
@@ -445,7 +442,7 @@ fn single_action(
     if c == '’' && !open_here {
         return Action::Apostrophe;
     }
-    if ctx.can_open() && !starts_elision(chars, ci + 1) {
+    if ctx.can_open() && !starts_elision(&body[at + c.len_utf8()..]) {
         let closer = if c == '\'' { '\'' } else { '’' };
         return Action::Open(family, closer);
     }
@@ -453,12 +450,8 @@ fn single_action(
 }
 
 /// '87, '90s, 'n', 'em, 'tis: an apostrophe at the start of a word.
-fn starts_elision(chars: &[(usize, char)], from: usize) -> bool {
-    let word: String = chars[from.min(chars.len())..]
-        .iter()
-        .map(|x| x.1)
-        .take_while(|c| is_word_char(*c))
-        .collect();
+fn starts_elision(after: &str) -> bool {
+    let word: String = after.chars().take_while(|c| is_word_char(*c)).collect();
     if word.is_empty() {
         return false;
     }
@@ -469,9 +462,12 @@ fn starts_elision(chars: &[(usize, char)], from: usize) -> bool {
     ELISIONS.iter().any(|e| word.eq_ignore_ascii_case(e))
 }
 
-/// Whether a later mark `c` in the paragraph could close the open quote.
-fn later_closer(c: char, chars: &[(usize, char)], from: usize) -> bool {
-    (from..chars.len()).any(|i| chars[i].1 == c && Context::around(chars, i).can_close())
+/// Whether a later mark `c` in the paragraph (from byte `from` of `body`) could close the
+/// open quote.
+fn later_closer(c: char, body: &str, from: usize) -> bool {
+    body[from..]
+        .char_indices()
+        .any(|(i, x)| x == c && Context::around(body, from + i, c).can_close())
 }
 
 #[cfg(test)]
