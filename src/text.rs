@@ -17,28 +17,14 @@ impl Layout {
         let has_blank_line = has_blank_line(text);
         let mut paragraphs = Vec::new();
         let mut start = 0;
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'\n' {
-                let line_start = i + 1;
-                let next_is_break = if has_blank_line {
-                    // The next line is blank (only spaces, tabs or \r): a paragraph break.
-                    let rest = &bytes[line_start..];
-                    let blank_len = rest
-                        .iter()
-                        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
-                        .count();
-                    rest.get(blank_len) == Some(&b'\n')
-                } else {
-                    true
-                };
-                if next_is_break {
-                    push_trimmed(text, start, i, &mut paragraphs);
-                    start = line_start;
-                }
+        // From line break to line break (`find` looks for them much faster than a byte loop).
+        for i in newlines(text) {
+            let line_start = i + 1;
+            let next_is_break = !has_blank_line || next_line_is_blank(text, line_start);
+            if next_is_break {
+                push_trimmed(text, start, i, &mut paragraphs);
+                start = line_start;
             }
-            i += 1;
         }
         push_trimmed(text, start, text.len(), &mut paragraphs);
         Layout { paragraphs }
@@ -51,17 +37,29 @@ impl Layout {
     }
 }
 
+/// The byte offsets of the text's line feeds, in order.
+fn newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let i = from + text[from..].find('\n')?;
+        from = i + 1;
+        Some(i)
+    })
+}
+
+/// Whether the line starting at byte `line_start` is blank (only spaces, tabs or \r) and
+/// ends with a line feed: a paragraph break.
+fn next_line_is_blank(text: &str, line_start: usize) -> bool {
+    let rest = &text.as_bytes()[line_start..];
+    let blank_len = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        .count();
+    rest.get(blank_len) == Some(&b'\n')
+}
+
 fn has_blank_line(text: &str) -> bool {
-    let mut seen_newline = false;
-    for b in text.bytes() {
-        match b {
-            b'\n' if seen_newline => return true,
-            b'\n' => seen_newline = true,
-            b' ' | b'\t' | b'\r' => {}
-            _ => seen_newline = false,
-        }
-    }
-    false
+    newlines(text).any(|i| next_line_is_blank(text, i + 1))
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
