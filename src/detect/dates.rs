@@ -448,21 +448,18 @@ impl DateDetector {
         text: &str,
         from: usize,
     ) -> Option<(usize, usize)> {
-        let bytes = text.as_bytes();
-        (from..text.len())
-            .filter(|&p| can_start_at(bytes, p))
-            .find_map(|p| {
-                let input = regex_automata::Input::new(text)
-                    .range(p..)
-                    .anchored(regex_automata::Anchored::Yes);
-                if self.fails_at_once(cache, &input) {
-                    return None;
-                }
-                // The DFA has no quit bytes (ASCII word boundaries only) and never gives up,
-                // so an error cannot happen; it would read as no match here.
-                let end = self.combined.try_search_fwd(cache, &input).ok()??;
-                Some((p, end.offset()))
-            })
+        start_places(text.as_bytes(), from).find_map(|p| {
+            let input = regex_automata::Input::new(text)
+                .range(p..)
+                .anchored(regex_automata::Anchored::Yes);
+            if self.fails_at_once(cache, &input) {
+                return None;
+            }
+            // The DFA has no quit bytes (ASCII word boundaries only) and never gives up,
+            // so an error cannot happen; it would read as no match here.
+            let end = self.combined.try_search_fwd(cache, &input).ok()??;
+            Some((p, end.offset()))
+        })
     }
 
     /// Whether the anchored search `input` fails on its first few bytes: from its start
@@ -613,6 +610,29 @@ type CacheMaker = Box<dyn Fn() -> regex_automata::hybrid::dfa::Cache + Send + Sy
 /// The alternation of every rule, case-insensitive.
 fn combined_pattern(alternation: &[String]) -> String {
     format!("(?i){}", alternation.join("|"))
+}
+
+/// The places at or after `from` where an expression can start ([`can_start_at`]), in
+/// order. After a word's first byte the rest of the ASCII word is skipped in one go: no
+/// place inside it qualifies (each has a word byte before it).
+fn start_places(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut p = from;
+    std::iter::from_fn(move || {
+        while p < bytes.len() {
+            let here = p;
+            p += 1;
+            if can_start_at(bytes, here) {
+                if is_word(bytes[here]) {
+                    while bytes.get(p).is_some_and(|&b| is_word(b)) {
+                        p += 1;
+                    }
+                }
+                return Some(here);
+            }
+        }
+        None
+    })
 }
 
 /// Whether an expression can start at byte `p`: a char boundary that is neither whitespace
