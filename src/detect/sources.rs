@@ -1016,8 +1016,12 @@ impl SourceDetector {
                 .map(|d| (d.span, TokKind::Date)),
         );
         opaque.sort_by_key(|o| o.0.start);
-        // News text has a token per 5 to 6 bytes: one allocation for most paragraphs.
-        let mut toks = Vec::with_capacity(para.len() / 5 + 8);
+        // News text has a token per 5 to 6 bytes, and a quote or a date is one token: one
+        // allocation for most paragraphs, not much larger than needed (every paragraph's
+        // tokens are held at once, and WebAssembly memory does not shrink).
+        let opaque_bytes: usize = opaque.iter().map(|o| o.0.len()).sum();
+        let mut toks =
+            Vec::with_capacity(para.len().saturating_sub(opaque_bytes) / 5 + opaque.len() + 8);
         let mut pos = para.start;
         let push_words = |from: usize, to: usize, toks: &mut Vec<Tok<'t>>| {
             let part = &text[..to];
