@@ -501,6 +501,12 @@ struct Cue {
     last: usize,
 }
 
+/// Texts up to this size have every paragraph's tokens held while their sources are found.
+/// A longer one (a book-length paste) is tokenised a paragraph at a time, twice (its names
+/// need a pass over the whole text first): its tokens would hold megabytes, and the page's
+/// WebAssembly memory, once grown, never shrinks.
+const HOLD_TOKENS_UP_TO: usize = 256 * 1024;
+
 pub struct SourceDetector {
     classes: WordClasses,
     outlet_names: Regex,
@@ -717,12 +723,39 @@ impl SourceDetector {
         dates: &[DateMention],
         _diagnostics: &mut Vec<Diagnostic>,
     ) -> Attribution {
-        let paragraphs: Vec<Vec<Tok>> = layout
-            .paragraphs
-            .iter()
-            .map(|para| self.tokenize(text, *para, quotes, dates, 0))
-            .collect();
-        let known_names = KnownNames::new(self.known_names(&paragraphs));
+        self.detect_holding(text, layout, quotes, dates, text.len() <= HOLD_TOKENS_UP_TO)
+    }
+
+    /// [`SourceDetector::detect`], holding every paragraph's tokens at once (`hold`) or
+    /// making each paragraph's tokens again where they are needed: the same result.
+    fn detect_holding(
+        &self,
+        text: &str,
+        layout: &Layout,
+        quotes: &[QuoteSpan],
+        dates: &[DateMention],
+        hold: bool,
+    ) -> Attribution {
+        let held: Option<Vec<Vec<Tok>>> = hold.then(|| {
+            layout
+                .paragraphs
+                .iter()
+                .map(|para| self.tokenize(text, *para, quotes, dates, 0))
+                .collect()
+        });
+        let known_names = KnownNames::new(match &held {
+            Some(paragraphs) => self.known_names(paragraphs),
+            None => {
+                let mut names = Vec::new();
+                let mut capitals = Vec::new();
+                for para in &layout.paragraphs {
+                    let toks = self.tokenize(text, *para, quotes, dates, 0);
+                    self.names_in(&toks, &mut names);
+                    capitals.extend(toks.iter().filter(|t| t.is_cap()).map(|t| (t.span, t.text)));
+                }
+                with_surnames(names, capitals)
+            }
+        });
         let mut nps: Vec<Np> = Vec::new();
         // For each quote: index into `nps` of its speaker and relay.
         let mut links: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); quotes.len()];
@@ -739,7 +772,11 @@ impl SourceDetector {
         // Who spoke last in the previous paragraph (a quote's speaker, or the agent of a
         // speech verb): a paragraph that opens with an unattributed quote continues them.
         let mut last_voice: Option<(Option<usize>, Option<usize>)> = None;
-        for toks in &paragraphs {
+        for (p, para) in layout.paragraphs.iter().enumerate() {
+            let toks: Cow<[Tok]> = match &held {
+                Some(paragraphs) => Cow::Borrowed(&paragraphs[p]),
+                None => Cow::Owned(self.tokenize(text, *para, quotes, dates, 0)),
+            };
             let previous_voice = last_voice.take();
             let mut last_speaker_in_para: Option<(Option<usize>, Option<usize>)> =
                 colon_speaker.take().map(|s| (Some(s), None));
@@ -901,87 +938,61 @@ impl SourceDetector {
     fn known_names(&self, paragraphs: &[Vec<Tok>]) -> Vec<KnownName> {
         let mut names = Vec::new();
         for toks in paragraphs {
-            let mut i = 0;
-            while i < toks.len() {
-                let is_name_word =
-                    |t: &Tok| t.is_cap() && !is_all_caps_word(t.text) && !t.is(WordClass::NOT_NAME);
-                if !is_name_word(&toks[i]) {
-                    i += 1;
-                    continue;
-                }
-                let start = i;
-                while i < toks.len() && is_name_word(&toks[i]) {
-                    i += 1;
-                }
-                let run = &toks[start..i];
-                // Cut after the last title: "Russian President Vladimir Putin" → "Vladimir Putin".
-                let titled = run.iter().rposition(|t| t.is(WordClass::TITLE));
-                let name = &run[titled.map_or(0, |t| t + 1)..];
-                let preceded_by_title = titled.is_some()
-                    || start > 0
-                        && toks[start - 1].is_word()
-                        && toks[start - 1].is(WordClass::TITLE);
-                if name.is_empty() || (name.len() < 2 && !preceded_by_title) {
-                    continue;
-                }
-                // "Corvane Semiconductor's chief executive": the possessive is not the name.
-                let written: Vec<&str> = name.iter().map(|t| without_possessive(t.text)).collect();
-                let joined = written.join(" ");
-                let last = &name[name.len() - 1];
-                if self.places.contains(joined.as_str())
-                    || self.outlet_canonical.contains_key(joined.as_str())
-                    || last.is(WordClass::ORGANISATION_HEAD | WordClass::OUTLET_HEAD)
-                {
-                    continue;
-                }
-                let name_start = start + titled.map_or(0, |t| t + 1);
-                let gender = name
-                    .first()
-                    .and_then(|_| {
-                        run[..titled.map_or(0, |t| t + 1)]
-                            .iter()
-                            .rev()
-                            .find_map(|t| gender_of_word(t.lower()))
-                    })
-                    .or_else(|| gender_near(toks, name_start, i, |t| self.is_speech_verb(t)));
-                names.push(KnownName {
-                    span: Span::new(name[0].span.start, name[name.len() - 1].span.end),
-                    name: joined,
-                    gender,
-                });
-            }
+            self.names_in(toks, &mut names);
         }
-        // A surname alone ("Lindqvist, speaking briefly, …") is a mention of the full name:
-        // it is the nearer antecedent for a following "he said".
-        let surnames: HashMap<String, usize> = names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.name.contains(' '))
-            .filter_map(|(k, n)| Some((n.name.rsplit(' ').next()?.to_string(), k)))
-            .collect();
-        let mut more = Vec::new();
-        // `names` is in text order and its spans do not overlap: the one that could contain
-        // a token is the last starting before the token ends.
-        let inside_a_name = |span: &Span| {
-            let upto = names.partition_point(|n: &KnownName| n.span.start < span.end);
-            upto > 0 && names[upto - 1].span.overlaps(span)
-        };
-        for toks in paragraphs {
-            for t in toks {
-                if let Some(&k) = t.is_cap().then(|| surnames.get(t.text)).flatten() {
-                    if !inside_a_name(&t.span) {
-                        more.push(KnownName {
-                            span: t.span,
-                            name: names[k].name.clone(),
-                            gender: names[k].gender,
-                        });
-                    }
-                }
+        let capitals = paragraphs.iter().flatten().filter(|t| t.is_cap());
+        with_surnames(names, capitals.map(|t| (t.span, t.text)))
+    }
+
+    /// The names of one paragraph (see [`SourceDetector::known_names`]), added to `names`.
+    fn names_in(&self, toks: &[Tok], names: &mut Vec<KnownName>) {
+        let mut i = 0;
+        while i < toks.len() {
+            let is_name_word =
+                |t: &Tok| t.is_cap() && !is_all_caps_word(t.text) && !t.is(WordClass::NOT_NAME);
+            if !is_name_word(&toks[i]) {
+                i += 1;
+                continue;
             }
+            let start = i;
+            while i < toks.len() && is_name_word(&toks[i]) {
+                i += 1;
+            }
+            let run = &toks[start..i];
+            // Cut after the last title: "Russian President Vladimir Putin" → "Vladimir Putin".
+            let titled = run.iter().rposition(|t| t.is(WordClass::TITLE));
+            let name = &run[titled.map_or(0, |t| t + 1)..];
+            let preceded_by_title = titled.is_some()
+                || start > 0 && toks[start - 1].is_word() && toks[start - 1].is(WordClass::TITLE);
+            if name.is_empty() || (name.len() < 2 && !preceded_by_title) {
+                continue;
+            }
+            // "Corvane Semiconductor's chief executive": the possessive is not the name.
+            let written: Vec<&str> = name.iter().map(|t| without_possessive(t.text)).collect();
+            let joined = written.join(" ");
+            let last = &name[name.len() - 1];
+            if self.places.contains(joined.as_str())
+                || self.outlet_canonical.contains_key(joined.as_str())
+                || last.is(WordClass::ORGANISATION_HEAD | WordClass::OUTLET_HEAD)
+            {
+                continue;
+            }
+            let name_start = start + titled.map_or(0, |t| t + 1);
+            let gender = name
+                .first()
+                .and_then(|_| {
+                    run[..titled.map_or(0, |t| t + 1)]
+                        .iter()
+                        .rev()
+                        .find_map(|t| gender_of_word(t.lower()))
+                })
+                .or_else(|| gender_near(toks, name_start, i, |t| self.is_speech_verb(t)));
+            names.push(KnownName {
+                span: Span::new(name[0].span.start, name[name.len() - 1].span.end),
+                name: joined,
+                gender,
+            });
         }
-        names.extend(more);
-        names.sort_by_key(|n| n.span.start);
-        names
     }
 
     fn tokenize<'t>(
@@ -1960,6 +1971,43 @@ impl SourceDetector {
     }
 }
 
+/// `names` with the mentions of a name by its surname alone among `capitals` (the text's
+/// capitalised tokens, in order), all in text order.
+fn with_surnames<'t>(
+    mut names: Vec<KnownName>,
+    capitals: impl IntoIterator<Item = (Span, &'t str)>,
+) -> Vec<KnownName> {
+    // A surname alone ("Lindqvist, speaking briefly, …") is a mention of the full name:
+    // it is the nearer antecedent for a following "he said".
+    let surnames: HashMap<String, usize> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.name.contains(' '))
+        .filter_map(|(k, n)| Some((n.name.rsplit(' ').next()?.to_string(), k)))
+        .collect();
+    let mut more = Vec::new();
+    // `names` is in text order and its spans do not overlap: the one that could contain
+    // a token is the last starting before the token ends.
+    let inside_a_name = |span: &Span| {
+        let upto = names.partition_point(|n: &KnownName| n.span.start < span.end);
+        upto > 0 && names[upto - 1].span.overlaps(span)
+    };
+    for (span, text) in capitals {
+        if let Some(&k) = surnames.get(text) {
+            if !inside_a_name(&span) {
+                more.push(KnownName {
+                    span,
+                    name: names[k].name.clone(),
+                    gender: names[k].gender,
+                });
+            }
+        }
+    }
+    names.extend(more);
+    names.sort_by_key(|n| n.span.start);
+    names
+}
+
 fn is_all_caps_word(w: &str) -> bool {
     w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
 }
@@ -2005,6 +2053,44 @@ fn is_all_caps(s: &[Tok]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A book-length text's sources are found a paragraph at a time, its tokens made again
+    /// (`HOLD_TOKENS_UP_TO`): the result must be the one holding every token gives.
+    #[test]
+    fn tokens_made_again_give_what_held_tokens_give() {
+        let reference = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/samples/kcna-victory-day.txt"
+        );
+        let reference = std::fs::read_to_string(reference).expect("the reference article");
+        // Surnames, pronouns and colons that reach across paragraphs, and a nested quote.
+        let across = "Senator Ruth Alvarez spoke first.\n\nAlvarez, speaking briefly, said:\n\n\
+                      \"We will not wait.\"\n\nShe added that KIM JONG UN had been told, \
+                      \"I said, 'No.'\"\n";
+        let (quotes, dates, sources) = (
+            crate::detect::quotes::QuoteDetector::new(),
+            crate::detect::dates::DateDetector::new(),
+            SourceDetector::new(),
+        );
+        // "he" is the nearer man, named by his surname alone.
+        let surname = "Erik Lindqvist and Jonas Ek met on Monday.\n\nEk left early. \
+                       Lindqvist stayed. \"We are nearly there,\" he said.\n";
+        for text in [
+            reference.as_str(),
+            crate::app::SAMPLE_ARTICLE,
+            across,
+            surname,
+        ] {
+            let mut diagnostics = Vec::new();
+            let layout = Layout::new(text);
+            let q = quotes.detect(text, &layout, &mut diagnostics);
+            let d = dates.detect(text, &mut diagnostics);
+            let held = sources.detect_holding(text, &layout, &q, &d, true);
+            let made_again = sources.detect_holding(text, &layout, &q, &d, false);
+            assert!(!held.mentions.is_empty());
+            assert_eq!(format!("{held:?}"), format!("{made_again:?}"));
+        }
+    }
 
     #[test]
     fn possessives_removed_as_trim_end_matches_does() {
