@@ -743,19 +743,14 @@ impl SourceDetector {
                 .map(|para| self.tokenize(text, *para, quotes, dates, 0))
                 .collect()
         });
-        let known_names = KnownNames::new(match &held {
-            Some(paragraphs) => self.known_names(paragraphs),
-            None => {
-                let mut names = Vec::new();
-                let mut capitals = Vec::new();
-                for para in &layout.paragraphs {
-                    let toks = self.tokenize(text, *para, quotes, dates, 0);
-                    self.names_in(&toks, &mut names);
-                    capitals.extend(toks.iter().filter(|t| t.is_cap()).map(|t| (t.span, t.text)));
-                }
-                with_surnames(names, capitals)
+        // Paragraph `p`'s tokens: the held ones, or made again.
+        let tokens_of = |p: usize| -> Cow<[Tok]> {
+            match &held {
+                Some(paragraphs) => Cow::Borrowed(&paragraphs[p]),
+                None => Cow::Owned(self.tokenize(text, layout.paragraphs[p], quotes, dates, 0)),
             }
-        });
+        };
+        let known_names = KnownNames::new(self.known_names(layout.paragraphs.len(), tokens_of));
         let mut nps: Vec<Np> = Vec::new();
         // For each quote: index into `nps` of its speaker and relay.
         let mut links: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); quotes.len()];
@@ -772,11 +767,8 @@ impl SourceDetector {
         // Who spoke last in the previous paragraph (a quote's speaker, or the agent of a
         // speech verb): a paragraph that opens with an unattributed quote continues them.
         let mut last_voice: Option<(Option<usize>, Option<usize>)> = None;
-        for (p, para) in layout.paragraphs.iter().enumerate() {
-            let toks: Cow<[Tok]> = match &held {
-                Some(paragraphs) => Cow::Borrowed(&paragraphs[p]),
-                None => Cow::Owned(self.tokenize(text, *para, quotes, dates, 0)),
-            };
+        for p in 0..layout.paragraphs.len() {
+            let toks = tokens_of(p);
             let previous_voice = last_voice.take();
             let mut last_speaker_in_para: Option<(Option<usize>, Option<usize>)> =
                 colon_speaker.take().map(|s| (Some(s), None));
@@ -935,13 +927,23 @@ impl SourceDetector {
     /// Person names written in mixed case anywhere in the text, titles removed
     /// ("Senator Ruth Alvarez" → "Ruth Alvarez"), whether or not they act as sources. They let
     /// "Alvarez" and "KIM JONG UN" find their full names, and "she" her antecedent.
-    fn known_names(&self, paragraphs: &[Vec<Tok>]) -> Vec<KnownName> {
+    /// The text's `paragraphs` paragraphs are read through `tokens_of`, once each.
+    fn known_names<'t, 'a>(
+        &self,
+        paragraphs: usize,
+        tokens_of: impl Fn(usize) -> Cow<'a, [Tok<'t>]>,
+    ) -> Vec<KnownName>
+    where
+        't: 'a,
+    {
         let mut names = Vec::new();
-        for toks in paragraphs {
-            self.names_in(toks, &mut names);
+        let mut capitals = Vec::new();
+        for p in 0..paragraphs {
+            let toks = tokens_of(p);
+            self.names_in(&toks, &mut names);
+            capitals.extend(toks.iter().filter(|t| t.is_cap()).map(|t| (t.span, t.text)));
         }
-        let capitals = paragraphs.iter().flatten().filter(|t| t.is_cap());
-        with_surnames(names, capitals.map(|t| (t.span, t.text)))
+        with_surnames(names, capitals)
     }
 
     /// The names of one paragraph (see [`SourceDetector::known_names`]), added to `names`.
