@@ -21,40 +21,34 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
-/// The document as components receive it, compared by identity: comparing a changed
-/// document's 12,000 annotations with the last one's cost milliseconds per render, only to
-/// find them different. Sound because the reducer works on a copy of the state, so a change
-/// to the document copies it into a new `Arc` (`Arc::make_mut` on a shared one).
-#[derive(Clone)]
-pub struct SharedDoc(pub Arc<crate::model::Document>);
+/// A value components receive shared, compared by identity: comparing a changed document's
+/// 12,000 annotations with the last one's cost milliseconds per render, only to find them
+/// different, and a copy of the text would be one more article's worth of WebAssembly memory.
+/// Sound because the reducer works on a copy of the state, so a change to the document
+/// copies it into a new `Arc` (`Arc::make_mut` on a shared one), and a new text is a new `Arc`.
+pub struct Shared<T: ?Sized>(pub Arc<T>);
 
-impl PartialEq for SharedDoc {
+/// The document as components receive it.
+pub type SharedDoc = Shared<crate::model::Document>;
+/// The article's text as components receive it, shared with the document.
+pub type SharedText = Shared<str>;
+
+// By hand: derived, they would ask `T: Clone` and `T: PartialEq`, which identity does not need.
+impl<T: ?Sized> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T: ?Sized> PartialEq for Shared<T> {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
 }
 
-/// The article's text as components receive it: shared with the document, compared by
-/// identity (a copy for the page would be one more article's worth of WebAssembly memory).
-#[derive(Clone)]
-pub struct SharedText(pub Arc<str>);
-
-impl PartialEq for SharedText {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::ops::Deref for SharedText {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for SharedDoc {
-    type Target = crate::model::Document;
-    fn deref(&self) -> &crate::model::Document {
+impl<T: ?Sized> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
         &self.0
     }
 }
@@ -210,8 +204,8 @@ pub fn app() -> Html {
 
     let state = &store.0;
     // The editor's own document, shared: no copy per render (hovering renders too).
-    let doc = SharedDoc(state.editor.doc.clone());
-    let text = SharedText(state.doc().text.clone());
+    let doc = Shared(state.editor.doc.clone());
+    let text = Shared(state.doc().text.clone());
     let linked = Rc::new(state.linked());
     let selected: Option<AttrValue> = state.selected.clone().map(AttrValue::from);
     html! {
