@@ -63,9 +63,9 @@ pub enum Edit {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// Touched annotations before the edit (absent: the edit created them).
-    pub before: Vec<Annotation>,
+    pub before: Vec<Arc<Annotation>>,
     /// Touched annotations after the edit (absent: the edit deleted them).
-    pub after: Vec<Annotation>,
+    pub after: Vec<Arc<Annotation>>,
     /// The publication date before and after, when the edit changed it.
     pub published: Option<(Option<PublicationDate>, Option<PublicationDate>)>,
 }
@@ -206,8 +206,10 @@ fn apply_change(doc: &mut Document, change: &Change, direction: Direction) {
     }
 }
 
-fn get<'d>(doc: &'d Document, id: &str) -> Result<&'d Annotation, EditError> {
-    doc.get(id)
+fn get<'d>(doc: &'d Document, id: &str) -> Result<&'d Arc<Annotation>, EditError> {
+    doc.annotations
+        .iter()
+        .find(|a| a.id == id)
         .ok_or_else(|| EditError(format!("there is no annotation {id:?}")))
 }
 
@@ -224,12 +226,12 @@ fn plan(doc: &Document, edit: Edit) -> Result<(Change, Option<String>), EditErro
             let id = next_id(doc, kind);
             let body = new_body(doc, kind, span);
             check_overlap(doc, kind, span, None)?;
-            change.after.push(Annotation {
+            change.after.push(Arc::new(Annotation {
                 id: id.clone(),
                 span,
                 origin: Origin::User,
                 body,
-            });
+            }));
             Some(id)
         }
         Edit::Delete { id } => {
@@ -247,12 +249,12 @@ fn plan(doc: &Document, edit: Edit) -> Result<(Change, Option<String>), EditErro
             // A new kind means a new id, so links can never point at the wrong kind.
             let new_id = next_id(doc, kind);
             change.before.push(a.clone());
-            change.after.push(Annotation {
+            change.after.push(Arc::new(Annotation {
                 id: new_id.clone(),
                 span: a.span,
                 origin: Origin::User,
                 body: new_body(doc, kind, a.span),
-            });
+            }));
             unlink(doc, &id, &mut change);
             Some(new_id)
         }
@@ -261,11 +263,11 @@ fn plan(doc: &Document, edit: Edit) -> Result<(Change, Option<String>), EditErro
             let span = checked_span(doc, span)?;
             check_overlap(doc, a.kind(), span, Some(&id))?;
             change.before.push(a.clone());
-            change.after.push(Annotation {
+            change.after.push(Arc::new(Annotation {
                 span,
                 origin: Origin::User,
-                ..a.clone()
-            });
+                ..Annotation::clone(a)
+            }));
             Some(id)
         }
         Edit::SetSpeaker { id, speaker } => {
@@ -284,11 +286,11 @@ fn plan(doc: &Document, edit: Edit) -> Result<(Change, Option<String>), EditErro
                 via: via.clone(),
                 continues: continues.clone(),
             };
-            change.after.push(Annotation {
+            change.after.push(Arc::new(Annotation {
                 origin: Origin::User,
                 body,
-                ..a.clone()
-            });
+                ..Annotation::clone(a)
+            }));
             Some(id)
         }
         Edit::SetDate {
@@ -308,11 +310,11 @@ fn plan(doc: &Document, edit: Edit) -> Result<(Change, Option<String>), EditErro
                     .map_err(|e| EditError(format!("{v:?} is not a TIMEX3 value: {e}")))?;
             }
             change.before.push(a.clone());
-            change.after.push(Annotation {
+            change.after.push(Arc::new(Annotation {
                 origin: Origin::User,
                 body: Body::Date { timex_type, value },
-                ..a.clone()
-            });
+                ..Annotation::clone(a)
+            }));
             Some(id)
         }
         Edit::SetSource { id, entity, role } => {
@@ -325,11 +327,11 @@ fn plan(doc: &Document, edit: Edit) -> Result<(Change, Option<String>), EditErro
                 return refuse("a source needs a name");
             }
             change.before.push(a.clone());
-            change.after.push(Annotation {
+            change.after.push(Arc::new(Annotation {
                 origin: Origin::User,
                 body: Body::Source { entity, role },
-                ..a.clone()
-            });
+                ..Annotation::clone(a)
+            }));
             Some(id)
         }
         Edit::SetPublished { published } => {
@@ -350,7 +352,11 @@ fn reresolve_dates(doc: &Document, anchor: Option<chrono::NaiveDate>, change: &m
     let mentions = crate::Annotator::shared()
         .dates
         .detect(&doc.text, &mut Vec::new());
-    for a in doc.of_kind(Kind::Date).filter(|a| a.origin == Origin::Auto) {
+    for a in doc
+        .annotations
+        .iter()
+        .filter(|a| a.kind() == Kind::Date && a.origin == Origin::Auto)
+    {
         let Ok(k) = mentions.binary_search_by_key(&a.span.start, |m| m.span.start) else {
             continue;
         };
@@ -364,7 +370,10 @@ fn reresolve_dates(doc: &Document, anchor: Option<chrono::NaiveDate>, change: &m
         };
         if body != a.body {
             change.before.push(a.clone());
-            change.after.push(Annotation { body, ..a.clone() });
+            change.after.push(Arc::new(Annotation {
+                body,
+                ..Annotation::clone(a)
+            }));
         }
     }
 }
@@ -385,14 +394,14 @@ fn unlink(doc: &Document, id: &str, change: &mut Change) {
             if hit(speaker) || hit(via) || hit(continues) {
                 let clear = |x: &Option<String>| if hit(x) { None } else { x.clone() };
                 change.before.push(q.clone());
-                change.after.push(Annotation {
+                change.after.push(Arc::new(Annotation {
                     body: Body::Quote {
                         speaker: clear(speaker),
                         via: clear(via),
                         continues: clear(continues),
                     },
-                    ..q.clone()
-                });
+                    ..Annotation::clone(q)
+                }));
             }
         }
     }

@@ -20,7 +20,7 @@ pub mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use model::{
     Annotation, Body, Diagnostic, Document, Kind, Origin, PublicationDate, Role, Severity, Span,
@@ -83,7 +83,7 @@ impl Annotator {
         let mut annotations = Vec::new();
         // Ids are given per kind in text order, so they are stable for the same text.
         for (i, m) in attribution.mentions.iter().enumerate() {
-            annotations.push(Annotation {
+            annotations.push(Arc::new(Annotation {
                 id: format!("s{}", i + 1),
                 span: m.span,
                 origin: Origin::Auto,
@@ -91,11 +91,11 @@ impl Annotator {
                     entity: m.entity.clone(),
                     role: m.role,
                 },
-            });
+            }));
         }
         for (i, q) in quotes.iter().enumerate() {
             let link = &attribution.links[i];
-            annotations.push(Annotation {
+            annotations.push(Arc::new(Annotation {
                 id: format!("q{}", i + 1),
                 span: q.span,
                 origin: Origin::Auto,
@@ -104,7 +104,7 @@ impl Annotator {
                     via: link.via.map(|m| format!("s{}", m + 1)),
                     continues: q.continues.map(|p| format!("q{}", p + 1)),
                 },
-            });
+            }));
         }
         for (i, d) in dates.iter().enumerate() {
             let timex = normalise::timex::resolve(&d.expr, anchor);
@@ -114,7 +114,7 @@ impl Annotator {
                     "relative date left unresolved: no publication date was found or given",
                 ));
             }
-            annotations.push(Annotation {
+            annotations.push(Arc::new(Annotation {
                 id: format!("d{}", i + 1),
                 span: d.span,
                 origin: Origin::Auto,
@@ -122,7 +122,7 @@ impl Annotator {
                     timex_type: timex.timex_type,
                     value: timex.value,
                 },
-            });
+            }));
         }
         sort_annotations(&mut annotations);
         diagnostics.sort_by_key(|d| d.span.map(|s| (s.start, s.end)));
@@ -141,7 +141,7 @@ pub fn annotate(text: &str, options: &Options) -> Document {
 }
 
 /// The one order annotations are kept in: by start, longer first, then kind.
-pub fn sort_annotations(annotations: &mut [Annotation]) {
+pub fn sort_annotations(annotations: &mut [Arc<Annotation>]) {
     annotations.sort_by(|a, b| {
         (a.span.start, std::cmp::Reverse(a.span.end), a.kind()).cmp(&(
             b.span.start,

@@ -11,6 +11,7 @@ use crate::offsets::{OffsetMap, Unit};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 pub const SCHEMA: &str = "newsmark/1";
 
@@ -412,12 +413,12 @@ fn from_wire(wire: WireDocument) -> Result<Document, ImportError> {
                 }
             },
         };
-        annotations.push(Annotation {
+        annotations.push(Arc::new(Annotation {
             id: w.id.clone(),
             span,
             origin: w.origin,
             body,
-        });
+        }));
         indices.push(i);
     }
     // Links must point at annotations of the right kind (a map: a file may hold many).

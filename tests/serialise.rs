@@ -108,7 +108,9 @@ fn a_quote_continuing_itself_is_refused_and_cannot_break_the_edit_model() {
     use newsmark::edit::{Edit, Editor};
     let ok = json.replace(r#", "continues": "q1""#, "");
     let mut doc = from_json(&ok).unwrap();
-    if let newsmark::Body::Quote { continues, .. } = &mut doc.annotations[0].body {
+    if let newsmark::Body::Quote { continues, .. } =
+        &mut std::sync::Arc::make_mut(&mut doc.annotations[0]).body
+    {
         *continues = Some("q1".into()); // as a damaged saved state could hold it
     }
     for edit in [

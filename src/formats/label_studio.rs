@@ -75,7 +75,12 @@ pub(super) fn export(doc: &Document) -> String {
 /// The results for the annotations `keep` selects (links to others left out).
 fn results(doc: &Document, map: &OffsetMap, keep: impl Fn(&Annotation) -> bool) -> Vec<Value> {
     let mut out = Vec::new();
-    let kept: Vec<&Annotation> = doc.annotations.iter().filter(|a| keep(a)).collect();
+    let kept: Vec<&Annotation> = doc
+        .annotations
+        .iter()
+        .map(|a| &**a)
+        .filter(|a| keep(a))
+        .collect();
     for a in &kept {
         let (start, end) = cp_span(map, a.span);
         let origin = match a.origin {

@@ -23,6 +23,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// A foreign annotation format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -625,7 +626,7 @@ fn finish(mut draft: Draft, format: Format) -> Result<Imported, ImportError> {
                 value: a.value.clone(),
             },
         };
-        annotations.push(Annotation {
+        annotations.push(Arc::new(Annotation {
             id: ids[&a.id].clone(),
             span: a.span,
             origin: a.origin.unwrap_or_else(|| {
@@ -633,7 +634,7 @@ fn finish(mut draft: Draft, format: Format) -> Result<Imported, ImportError> {
                 Origin::User
             }),
             body,
-        });
+        }));
     }
     let name = format.name();
     let mut notes = draft.notes;
