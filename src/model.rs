@@ -214,7 +214,7 @@ pub struct PublicationDate {
 }
 
 /// A document's annotations under their ids ([`Document::by_id`]).
-pub type ById<'d> = foldhash::HashMap<&'d str, &'d Annotation>;
+pub type ById<'d> = foldhash::HashMap<&'d str, &'d Arc<Annotation>>;
 
 /// An article with its annotations: what `annotate` returns and what the edit model works on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,7 +241,7 @@ impl Document {
     pub fn by_id(&self) -> ById<'_> {
         self.annotations
             .iter()
-            .map(|a| (a.id.as_str(), &**a))
+            .map(|a| (a.id.as_str(), a))
             .collect()
     }
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Annotation> {

@@ -27,10 +27,13 @@ pub struct MarkView {
     /// Shared with the rendered element's attribute, not copied into it.
     pub title: AttrValue,
     pub user: bool,
+    /// What the title was written from: an edit keeps the mark when these are the same.
+    inputs: TitleInputs,
 }
 
 impl MarkView {
-    fn of(a: &Annotation, title: &str) -> Self {
+    fn of(inputs: TitleInputs, title: &str) -> Self {
+        let a = &inputs.annotation;
         MarkView {
             mark: Mark {
                 id: a.id.clone(),
@@ -39,16 +42,89 @@ impl MarkView {
             },
             title: AttrValue::from(title.to_owned()),
             user: a.origin == Origin::User,
+            inputs,
+        }
+    }
+}
+
+/// What a mark's tooltip is written from ([`write_title`]): its annotation and, for a quote,
+/// its speaker's and relay's annotations (their names), for a source, how many quotes it
+/// speaks. Annotations are compared by identity: the edit model replaces an annotation it
+/// changes and shares the others (`Document::annotations`), so an edit on a long article
+/// tells which of its 12,000 marks are unchanged without writing their tooltips again.
+#[derive(Clone, Debug)]
+struct TitleInputs {
+    annotation: Arc<Annotation>,
+    speaker: Option<Arc<Annotation>>,
+    via: Option<Arc<Annotation>>,
+    quotes: usize,
+}
+
+impl TitleInputs {
+    fn of(a: &Arc<Annotation>, by_id: &ById, counts: &foldhash::HashMap<&str, usize>) -> Self {
+        let linked = |id: &Option<String>| {
+            id.as_deref()
+                .and_then(|id| by_id.get(id))
+                .map(|l| Arc::clone(l))
+        };
+        let (speaker, via) = match &a.body {
+            Body::Quote { speaker, via, .. } => (linked(speaker), linked(via)),
+            _ => (None, None),
+        };
+        TitleInputs {
+            annotation: Arc::clone(a),
+            speaker,
+            via,
+            quotes: quote_count(a, counts),
         }
     }
 
-    /// Whether this is what [`MarkView::of`] would make of `a` and `title`, without making it.
-    fn is_of(&self, a: &Annotation, title: &str) -> bool {
-        self.mark.id == a.id
-            && self.mark.span == a.span
-            && self.mark.kind == a.kind()
-            && self.user == (a.origin == Origin::User)
-            && *self.title == *title
+    /// Whether [`TitleInputs::of`] would give these inputs for `a`, without making them.
+    fn are_of(
+        &self,
+        a: &Arc<Annotation>,
+        by_id: &ById,
+        counts: &foldhash::HashMap<&str, usize>,
+    ) -> bool {
+        let same = |held: &Option<Arc<Annotation>>, id: &Option<String>| match (
+            held,
+            id.as_deref().and_then(|id| by_id.get(id)),
+        ) {
+            (Some(h), Some(l)) => Arc::ptr_eq(h, l),
+            (None, None) => true,
+            _ => false,
+        };
+        Arc::ptr_eq(&self.annotation, a)
+            && match &a.body {
+                Body::Quote { speaker, via, .. } => {
+                    same(&self.speaker, speaker) && same(&self.via, via)
+                }
+                _ => true,
+            }
+            && self.quotes == quote_count(a, counts)
+    }
+}
+
+impl PartialEq for TitleInputs {
+    fn eq(&self, other: &Self) -> bool {
+        let same = |a: &Option<Arc<Annotation>>, b: &Option<Arc<Annotation>>| match (a, b) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        Arc::ptr_eq(&self.annotation, &other.annotation)
+            && same(&self.speaker, &other.speaker)
+            && same(&self.via, &other.via)
+            && self.quotes == other.quotes
+    }
+}
+impl Eq for TitleInputs {}
+
+/// How many quotes source `a` speaks (none for other kinds).
+fn quote_count(a: &Annotation, counts: &foldhash::HashMap<&str, usize>) -> usize {
+    match a.body {
+        Body::Source { .. } => counts.get(a.id.as_str()).copied().unwrap_or(0),
+        _ => 0,
     }
 }
 
@@ -121,43 +197,38 @@ pub fn quote_counts(doc: &Document) -> foldhash::HashMap<&str, usize> {
     counts
 }
 
-/// Writes the tooltip of annotation `a` into `out`: a quote's speaker, a source's entity, a
-/// date's value. Written into a reused buffer, so that an edit can check the tooltips of a
-/// long article's annotations against the last ones without allocating one each.
-fn write_title(
-    out: &mut String,
-    by_id: &ById,
-    a: &Annotation,
-    counts: &foldhash::HashMap<&str, usize>,
-) {
+/// Writes a mark's tooltip into `out`: a quote's speaker, a source's entity and how many
+/// quotes it speaks, a date's value.
+fn write_title(out: &mut String, inputs: &TitleInputs) {
     use std::fmt::Write;
-    let who = |s: &Option<String>| match s.as_deref().and_then(|s| by_id.get(s)).map(|a| &a.body) {
-        Some(Body::Source { entity, .. }) => entity.as_str(),
-        _ => "unknown",
-    };
+    fn who(s: &Option<Arc<Annotation>>) -> &str {
+        match s.as_ref().map(|a| &a.body) {
+            Some(Body::Source { entity, .. }) => entity,
+            _ => "unknown",
+        }
+    }
+    let a = &inputs.annotation;
     let origin = if a.origin == Origin::User {
         " · edited"
     } else {
         ""
     };
     let _ = match &a.body {
-        Body::Quote { speaker, via, .. } => match via {
+        Body::Quote { via, .. } => match via {
             Some(_) => write!(
                 out,
                 "Quote · speaker: {} (via {}){origin}",
-                who(speaker),
-                who(via)
+                who(&inputs.speaker),
+                who(&inputs.via)
             ),
-            None => write!(out, "Quote · speaker: {}{origin}", who(speaker)),
+            None => write!(out, "Quote · speaker: {}{origin}", who(&inputs.speaker)),
         },
-        Body::Source { entity, role } => {
-            let quotes = counts.get(a.id.as_str()).copied().unwrap_or(0);
-            write!(
-                out,
-                "Source · {entity} ({}) · {quotes} quote(s){origin}",
-                role.name()
-            )
-        }
+        Body::Source { entity, role } => write!(
+            out,
+            "Source · {entity} ({}) · {} quote(s){origin}",
+            role.name(),
+            inputs.quotes
+        ),
         Body::Date { timex_type, value } => write!(
             out,
             "Date · {} ({}){origin}",
@@ -290,7 +361,7 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphPlace], previous: &[Rc<Chunk>])
                 .take_while(|a| a.span.start < para.end)
                 .filter(|a| a.span.overlaps(para))
         };
-        // The paragraph as it was: same marks, same tooltips (checked in a reused buffer).
+        // The paragraph as it was: the same marks, written from the same inputs.
         let same_text = |old: &Chunk| {
             Arc::ptr_eq(&old.article, &doc.text) || old.text() == para.slice(&doc.text)
         };
@@ -299,11 +370,9 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphPlace], previous: &[Rc<Chunk>])
             .filter(|old| old.paragraph == *paragraph && same_text(old))
             .filter(|old| old.marks.len() == over().count())
             .filter(|old| {
-                over().zip(old.marks.iter()).all(|(a, m)| {
-                    title.clear();
-                    write_title(&mut title, &by_id, a, &counts);
-                    m.is_of(a, &title)
-                })
+                over()
+                    .zip(old.marks.iter())
+                    .all(|(a, m)| m.inputs.are_of(a, &by_id, &counts))
             });
         if let Some(old) = unchanged {
             out.push(Rc::clone(old));
@@ -311,9 +380,10 @@ fn chunks(doc: &Document, paragraphs: &[ParagraphPlace], previous: &[Rc<Chunk>])
         }
         let marks: Vec<MarkView> = over()
             .map(|a| {
+                let inputs = TitleInputs::of(a, &by_id, &counts);
                 title.clear();
-                write_title(&mut title, &by_id, a, &counts);
-                MarkView::of(a, &title)
+                write_title(&mut title, &inputs);
+                MarkView::of(inputs, &title)
             })
             .collect();
         let text = para.slice(&doc.text);
