@@ -170,8 +170,25 @@ pub fn side_panel(props: &PanelProps) -> Html {
     // Long articles list their first annotations only, until asked for all: thousands of
     // rows would make every change re-render the panel.
     let limit = use_state(|| LIST_LIMIT);
+    // The last overview: a list whose rows an edit left as they were keeps its `Rc`, so it
+    // does not render again (an edit on a long article changes one row, often none shown).
+    let last = use_mut_ref(|| None::<Rc<Overview>>);
     let overview = use_memo((props.doc.clone(), *limit), |(doc, limit)| {
-        overview(doc, *limit)
+        let mut new = overview(doc, *limit);
+        if let Some(old) = &*last.borrow() {
+            for (new, old) in [
+                (&mut new.quotes, &old.quotes),
+                (&mut new.sources, &old.sources),
+                (&mut new.dates, &old.dates),
+            ] {
+                if new == old {
+                    *new = Rc::clone(old);
+                }
+            }
+        }
+        let new = Rc::new(new);
+        *last.borrow_mut() = Some(Rc::clone(&new));
+        new
     });
     let Overview {
         n_quotes,
@@ -181,7 +198,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
         ref sources,
         ref dates,
         ref chart,
-    } = *overview;
+    } = **overview;
     // Each list is told of the selection only when it lists it, so selecting a quote leaves
     // the sources and dates lists as they were.
     let selected_kind = props
