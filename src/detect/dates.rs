@@ -3,14 +3,15 @@
 //! ago" includes "ago").
 //!
 //! Design: a table of [`Rule`]s, each a regex pattern plus a small parse function. All the
-//! patterns are joined into one alternation that is searched once over the text (leftmost
-//! match first; among rules matching at the same place, the earlier rule in the table wins,
-//! so longer forms come first). The alternation is only used to find matches, which the fast
-//! DFA engines do; resolving capture groups in so large a pattern would cost far more than
-//! the search. For each match, a [`RegexSet`] of the rules anchored at both ends tells which
-//! rule produced it (the first one that matches the whole slice), and that rule's own small
-//! regex gives its named groups. Its parse function then checks the context (is "May" a
-//! month here, is "2012" a year?) and builds a [`TemporalExpr`].
+//! patterns are searched together, as one lazy DFA with a pattern per rule, once over the
+//! text (leftmost match first; among rules matching at the same place, the earlier rule in
+//! the table wins, so longer forms come first). The DFA only finds matches and says which
+//! rule matched; resolving capture groups in so large an automaton would cost far more than
+//! the search. For each match, the rule used is the first one whose pattern, anchored at
+//! both ends, matches the matched slice on its own (the rule the DFA reports, unless a word
+//! touches the slice: [`DateDetector::rule_for_slice`]), and that rule's own small regex gives
+//! its named groups. Its parse function then checks the context (is "May" a month here, is
+//! "2012" a year?) and builds a [`TemporalExpr`].
 //! A rejected match lets the search resume one character later, so a shorter reading can
 //! still be found.
 //!
@@ -25,7 +26,8 @@ use crate::normalise::timex::{
     ExprKind, PartOfDay, Relative, Season, Shift, TemporalExpr, Tense, TimeOfDay, Unit,
 };
 use chrono::{NaiveDate, Weekday};
-use regex::{Captures, Regex, RegexSet, RegexSetBuilder};
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DateMention {
@@ -36,16 +38,16 @@ pub struct DateMention {
 /// Finds temporal expressions. Build once (compiling the patterns is the expensive part) and
 /// reuse.
 pub struct DateDetector {
-    /// Every rule's pattern in one alternation, without capture groups, searched anchored
-    /// at each place an expression can start (`can_start_at`). An unanchored search of the
-    /// same alternation finds the same matches, but its lazy DFA carries every rule's start
-    /// in every state: on text it has not seen, building those states cost ten to a hundred
-    /// times the search itself (the first paste of an article in the page).
+    /// Every rule's pattern, without capture groups, as one pattern each of a lazy DFA
+    /// (leftmost-first, so it behaves as their alternation in table order and its match
+    /// says which rule matched), searched anchored at each place an expression can start
+    /// (`can_start_at`). An unanchored search finds the same matches, but its lazy DFA
+    /// carries every rule's start in every state: on text it has not seen, building those
+    /// states cost ten to a hundred times the search itself (the first paste of an article
+    /// in the page).
     combined: regex_automata::hybrid::dfa::DFA,
     /// The lazy DFA's caches (its states), one per thread using the detector at once.
     caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheMaker>,
-    /// Every rule anchored at both ends, to tell which one produced a match.
-    which: RegexSet,
     rules: Vec<Rule>,
 }
 
@@ -69,6 +71,8 @@ struct Rule {
     #[allow(dead_code)]
     name: &'static str,
     /// The rule's pattern anchored at both ends, run on a matched slice for its groups.
+    /// Without a lazy DFA: the slice is known to match, so a DFA pass to find the match
+    /// first would only add work (and states to build on new text).
     anchored: Regex,
     parse: ParseFn,
 }
@@ -79,19 +83,24 @@ struct Hit<'t> {
     start: usize,
     end: usize,
     /// Groups of the rule's pattern, with offsets relative to `start`.
-    caps: Captures<'t>,
+    caps: Captures,
 }
 
 impl<'t> Hit<'t> {
+    /// Where group `name` matched, in the text.
+    fn group(&self, name: &str) -> Option<Span> {
+        let span = self.caps.get_group_by_name(name)?;
+        Some(Span::new(self.start + span.start, self.start + span.end))
+    }
     fn get(&self, name: &str) -> Option<&'t str> {
-        self.caps.name(name).map(|m| m.as_str())
+        self.group(name).map(|span| span.slice(self.text))
     }
     fn has(&self, name: &str) -> bool {
-        self.caps.name(name).is_some()
+        self.group(name).is_some()
     }
     /// Byte offset in the text where group `name` starts.
     fn group_start(&self, name: &str) -> Option<usize> {
-        self.caps.name(name).map(|m| self.start + m.start())
+        self.group(name).map(|span| span.start)
     }
     fn found(&self, timex_type: TimexType, kind: ExprKind) -> Option<Found> {
         Some(Found {
@@ -399,15 +408,14 @@ fn strip_group_names(pattern: &str) -> String {
 impl DateDetector {
     pub fn new() -> Self {
         let table = rule_table();
-        let mut alternation = Vec::with_capacity(table.len());
-        let mut anchored = Vec::with_capacity(table.len());
+        let mut alternatives = Vec::with_capacity(table.len());
         let mut rules = Vec::with_capacity(table.len());
         for (name, pattern, parse) in table {
             let pattern = expand(pattern);
-            let bare = alternative(&pattern);
-            anchored.push(format!("(?i)^{bare}$"));
-            alternation.push(bare);
-            let regex = Regex::new(&format!("(?i)^(?:{pattern})$"))
+            alternatives.push(alternative(&pattern));
+            let regex = Regex::builder()
+                .configure(Regex::config().hybrid(false))
+                .build(&format!("(?i)^(?:{pattern})$"))
                 .unwrap_or_else(|e| panic!("date rule {name}: {e}"));
             rules.push(Rule {
                 name,
@@ -415,39 +423,35 @@ impl DateDetector {
                 parse,
             });
         }
-        // The lazy DFA behind one big alternation needs more states than the default cache
+        // The lazy DFA behind so many patterns needs more states than the default cache
         // holds on varied text; when the cache fills it is flushed and states are rebuilt,
         // which costs more than the search. The cache grows only as needed.
         let combined = regex_automata::hybrid::dfa::DFA::builder()
             .configure(regex_automata::hybrid::dfa::DFA::config().cache_capacity(DFA_CACHE_LIMIT))
-            .build(&combined_pattern(&alternation))
+            .build_many(&alternatives)
             .expect("combined date pattern");
         let for_caches = combined.clone();
         let caches =
             regex_automata::util::pool::Pool::new(
                 Box::new(move || for_caches.create_cache()) as CacheMaker
             );
-        let which = RegexSetBuilder::new(&anchored)
-            .dfa_size_limit(DFA_CACHE_LIMIT)
-            .build()
-            .expect("date rule set");
         DateDetector {
             combined,
             caches,
-            which,
             rules,
         }
     }
 
     /// The leftmost match of the alternation starting at or after `from`, as an unanchored
     /// search would find it: the first place that can start an expression where the anchored
-    /// search matches.
+    /// search matches; with the index of the rule that matched there (the first rule in the
+    /// table that matches at that place).
     fn next_match(
         &self,
         cache: &mut regex_automata::hybrid::dfa::Cache,
         text: &str,
         from: usize,
-    ) -> Option<(usize, usize)> {
+    ) -> Option<(usize, usize, usize)> {
         start_places(text.as_bytes(), from).find_map(|p| {
             let input = regex_automata::Input::new(text)
                 .range(p..)
@@ -458,8 +462,35 @@ impl DateDetector {
             // The DFA has no quit bytes (ASCII word boundaries only) and never gives up,
             // so an error cannot happen; it would read as no match here.
             let end = self.combined.try_search_fwd(cache, &input).ok()??;
-            Some((p, end.offset()))
+            Some((p, end.offset(), end.pattern().as_usize()))
         })
+    }
+
+    /// The first rule in the table matching the whole of `text[start..end]` on its own
+    /// (without the text around it), which is the rule whose groups and parse function
+    /// are used. The rule that matched in the text (`matched`) is that rule when the bytes
+    /// just outside the slice are not ASCII word bytes: then every word boundary reads the
+    /// same in the slice alone as in the text, and an earlier rule matching the slice would
+    /// have matched in the text and won. Otherwise the rules are tried in order.
+    fn rule_for_slice(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        matched: usize,
+    ) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let is_word = |i: Option<usize>| {
+            i.and_then(|i| bytes.get(i))
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        };
+        if !is_word(start.checked_sub(1)) && !is_word(Some(end)) {
+            return Some(matched);
+        }
+        let slice = &text[start..end];
+        self.rules
+            .iter()
+            .position(|rule| rule.anchored.is_match(slice))
     }
 
     /// Whether the anchored search `input` fails on its first few bytes: from its start
@@ -497,22 +528,26 @@ impl DateDetector {
         let mut cache = self.caches.get();
         let mut pos = 0;
         while pos < text.len() {
-            let Some((start, end)) = self.next_match(&mut cache, text, pos) else {
+            let Some((start, end, matched)) = self.next_match(&mut cache, text, pos) else {
                 break;
             };
-            // The first rule matching the whole slice is the one the alternation chose: an
-            // earlier rule matching here would have won with its own match.
             let slice = &text[start..end];
-            let accepted = self.which.matches(slice).iter().next().and_then(|i| {
-                let rule = &self.rules[i];
-                let caps = rule.anchored.captures(slice)?;
-                (rule.parse)(&Hit {
-                    text,
-                    start,
-                    end,
-                    caps,
-                })
-            });
+            let accepted = self
+                .rule_for_slice(text, start, end, matched)
+                .and_then(|i| {
+                    let rule = &self.rules[i];
+                    let mut caps = rule.anchored.create_captures();
+                    rule.anchored.captures(slice, &mut caps);
+                    if !caps.is_match() {
+                        return None;
+                    }
+                    (rule.parse)(&Hit {
+                        text,
+                        start,
+                        end,
+                        caps,
+                    })
+                });
             // On rejection, resume one character on, so shorter readings starting inside
             // the match are still found; but not inside an overlong match (a run of spaces
             // inside it), so the work stays linear in the text.
@@ -600,17 +635,13 @@ fn distance(a: Span, b: Span) -> usize {
     }
 }
 
-/// A rule's expanded pattern as one alternative of the combined pattern (no capture groups).
+/// A rule's expanded pattern as one pattern of the combined search: case-insensitive, no
+/// capture groups.
 fn alternative(expanded: &str) -> String {
-    format!("(?:{})", strip_group_names(expanded))
+    format!("(?i)(?:{})", strip_group_names(expanded))
 }
 
 type CacheMaker = Box<dyn Fn() -> regex_automata::hybrid::dfa::Cache + Send + Sync>;
-
-/// The alternation of every rule, case-insensitive.
-fn combined_pattern(alternation: &[String]) -> String {
-    format!("(?i){}", alternation.join("|"))
-}
 
 /// The places at or after `from` where an expression can start ([`can_start_at`]), in
 /// order. After a word's first byte the rest of the ASCII word is skipped in one go: no
@@ -1861,10 +1892,10 @@ fn parse_duration(h: &Hit) -> Option<Found> {
 
 fn parse_duration_range_first(h: &Hit) -> Option<Found> {
     let unit = time_unit(h.get("u")?)?;
-    let n = h.caps.name("n1")?;
-    let count = parse_count(n.as_str())?;
+    let n = h.group("n1")?;
+    let count = parse_count(n.slice(h.text))?;
     let mut f = h.fixed(TimexType::Duration, Some(duration_value(count, unit)?))?;
-    f.span = Span::new(h.start + n.start(), h.start + n.end());
+    f.span = n;
     Some(f)
 }
 
@@ -2695,13 +2726,44 @@ mod properties {
             let unanchored = UNANCHORED.get_or_init(|| {
                 let alternation: Vec<String> =
                     rule_table().iter().map(|(_, p, _)| alternative(&expand(p))).collect();
-                regex::Regex::new(&combined_pattern(&alternation)).unwrap()
+                regex::Regex::new(&alternation.join("|")).unwrap()
             });
             let d = detector();
             let mut cache = d.caches.get();
             for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 let expected = unanchored.find_at(&text, from).map(|m| (m.start(), m.end()));
-                prop_assert_eq!(d.next_match(&mut cache, &text, from), expected, "from {}", from);
+                let found = d.next_match(&mut cache, &text, from).map(|(start, end, _)| (start, end));
+                prop_assert_eq!(found, expected, "from {}", from);
+            }
+        }
+
+        /// The rule used for a match is the first rule in the table whose own pattern
+        /// matches the whole matched slice (what a set of all the rules would say), also
+        /// where the match touches a word outside it (words glued by dropping spaces).
+        #[test]
+        fn the_rule_used_is_the_first_to_match_the_slice(
+            text in prop_oneof![
+                datey_text(),
+                datey_text().prop_map(|t| t.split(' ').enumerate().fold(String::new(), |mut s, (i, w)| {
+                    s.push_str(if i % 2 == 1 { "" } else { " " });
+                    s.push_str(w);
+                    s
+                })),
+                "\\PC{0,80}",
+            ],
+        ) {
+            static SET: OnceLock<regex::RegexSet> = OnceLock::new();
+            let set = SET.get_or_init(|| {
+                let anchored = rule_table().into_iter().map(|(_, p, _)| format!("^{}$", alternative(&expand(p))));
+                regex::RegexSet::new(anchored).unwrap()
+            });
+            let d = detector();
+            let mut cache = d.caches.get();
+            let mut from = 0;
+            while let Some((start, end, matched)) = d.next_match(&mut cache, &text, from) {
+                let expected = set.matches(&text[start..end]).iter().next();
+                prop_assert_eq!(d.rule_for_slice(&text, start, end, matched), expected, "at {}..{}", start, end);
+                from = next_char(&text, start);
             }
         }
 
