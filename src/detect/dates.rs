@@ -453,17 +453,48 @@ impl DateDetector {
         from: usize,
     ) -> Option<(usize, usize, usize)> {
         start_places(text.as_bytes(), from).find_map(|p| {
-            let input = regex_automata::Input::new(text)
-                .range(p..)
-                .anchored(regex_automata::Anchored::Yes);
-            if self.fails_at_once(cache, &input) {
-                return None;
-            }
-            // The DFA has no quit bytes (ASCII word boundaries only) and never gives up,
-            // so an error cannot happen; it would read as no match here.
-            let end = self.combined.try_search_fwd(cache, &input).ok()??;
-            Some((p, end.offset(), end.pattern().as_usize()))
+            self.match_at(cache, text, p)
+                .map(|(end, rule)| (p, end, rule))
         })
+    }
+
+    /// The end of the anchored match at `p`, and the rule that matched, stepping the lazy
+    /// DFA by hand: most places (words no expression starts with) fail within a few bytes,
+    /// where setting up a search would cost more than the stepping. As a leftmost-first
+    /// search does, it stops at the dead state and keeps the last match state passed (a
+    /// DFA reports a match one byte late, so a match state after byte `at` means a match
+    /// ending at `at`).
+    fn match_at(
+        &self,
+        cache: &mut regex_automata::hybrid::dfa::Cache,
+        text: &str,
+        p: usize,
+    ) -> Option<(usize, usize)> {
+        let dfa = &self.combined;
+        let input = regex_automata::Input::new(text)
+            .range(p..)
+            .anchored(regex_automata::Anchored::Yes);
+        // The DFA has no quit bytes (ASCII word boundaries only) and never gives up, so an
+        // error cannot happen; it would read as no match here.
+        let mut state = dfa.start_state_forward(cache, &input).ok()?;
+        let mut found = None;
+        for (at, &byte) in text.as_bytes().iter().enumerate().skip(p) {
+            state = dfa.next_state(cache, state, byte).ok()?;
+            if state.is_tagged() {
+                if state.is_match() {
+                    found = Some((at, dfa.match_pattern(cache, state, 0).as_usize()));
+                } else if state.is_dead() {
+                    return found;
+                } else if state.is_quit() {
+                    return None;
+                }
+            }
+        }
+        state = dfa.next_eoi_state(cache, state).ok()?;
+        if state.is_match() {
+            found = Some((text.len(), dfa.match_pattern(cache, state, 0).as_usize()));
+        }
+        found
     }
 
     /// The first rule in the table matching the whole of `text[start..end]` on its own
@@ -491,34 +522,6 @@ impl DateDetector {
         self.rules
             .iter()
             .position(|rule| rule.anchored.is_match(slice))
-    }
-
-    /// Whether the anchored search `input` fails on its first few bytes: from its start
-    /// state, the lazy DFA reaches the dead state without passing a match state, so the
-    /// search would return no match. Most places (words no expression starts with) fail so,
-    /// and stepping the DFA by hand costs a fraction of setting up a search.
-    fn fails_at_once(
-        &self,
-        cache: &mut regex_automata::hybrid::dfa::Cache,
-        input: &regex_automata::Input,
-    ) -> bool {
-        let dfa = &self.combined;
-        let Ok(mut state) = dfa.start_state_forward(cache, input) else {
-            return false;
-        };
-        for &byte in input.haystack()[input.start()..].iter().take(3) {
-            match dfa.next_state(cache, state, byte) {
-                Ok(next) => state = next,
-                Err(_) => return false,
-            }
-            if state.is_dead() {
-                return true;
-            }
-            if state.is_match() || state.is_quit() {
-                return false;
-            }
-        }
-        false
     }
 
     /// Finds the temporal expressions in `text`: spans in byte offsets, sorted, not
