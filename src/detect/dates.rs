@@ -650,7 +650,7 @@ type CacheMaker = Box<dyn Fn() -> regex_automata::hybrid::dfa::Cache + Send + Sy
 /// order. After a word's first byte the rest of the ASCII word is skipped in one go: no
 /// place inside it qualifies (each has a word byte before it).
 fn start_places(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let is_word = |b: u8| IS_ASCII_WORD[usize::from(b)];
     let mut p = from;
     std::iter::from_fn(move || {
         while p < bytes.len() {
@@ -669,12 +669,24 @@ fn start_places(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// Which bytes are ASCII word bytes (`[0-9A-Za-z_]`, what `(?-u:\b)` reads), as a table:
+/// every byte of the text is tested, and a lookup costs less than the comparisons.
+static IS_ASCII_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
 /// Whether an expression can start at byte `p`: a char boundary that is neither whitespace
 /// nor inside an ASCII word (every rule starts at a word boundary or with punctuation; the
 /// tests check this against the unanchored search).
 fn can_start_at(bytes: &[u8], p: usize) -> bool {
     let b = bytes[p];
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let word = |b: u8| IS_ASCII_WORD[usize::from(b)];
     // Not a UTF-8 continuation byte, not ASCII whitespace.
     (b & 0xC0) != 0x80
         && !matches!(b, b' ' | b'\t' | b'\n' | b'\r')
@@ -2259,15 +2271,25 @@ fn sentence_bounds(text: &str, span: Span) -> (usize, usize) {
     let lo = floor_boundary(text, span.start.saturating_sub(SENTENCE_WINDOW));
     let hi = ceil_boundary(text, (span.end + SENTENCE_WINDOW).min(text.len()));
     // The terminators are ASCII, so scanning bytes is safe: no UTF-8 continuation byte
-    // equals them.
-    let ends_here = |i: usize| {
-        bytes[i] == b'\n' || (matches!(bytes[i], b'.' | b'!' | b'?') && is_sentence_end(text, i))
+    // equals them. A tight scan for a terminator first: most bytes are none.
+    let terminator = |b: &u8| matches!(b, b'\n' | b'.' | b'!' | b'?');
+    let ends_here = |i: usize| bytes[i] == b'\n' || is_sentence_end(text, i);
+    let mut start = span.start;
+    let start = loop {
+        match bytes[lo..start].iter().rposition(terminator) {
+            Some(i) if ends_here(lo + i) => break lo + i + 1,
+            Some(i) => start = lo + i,
+            None => break lo,
+        }
     };
-    let start = (lo..span.start)
-        .rev()
-        .find(|&i| ends_here(i))
-        .map_or(lo, |i| i + 1);
-    let end = (span.end..hi).find(|&i| ends_here(i)).unwrap_or(hi);
+    let mut end = span.end;
+    let end = loop {
+        match bytes[end..hi].iter().position(terminator) {
+            Some(i) if ends_here(end + i) => break end + i,
+            Some(i) => end += i + 1,
+            None => break hi,
+        }
+    };
     (start, end)
 }
 
