@@ -83,7 +83,7 @@ struct Hit<'t> {
     start: usize,
     end: usize,
     /// Groups of the rule's pattern, with offsets relative to `start`.
-    caps: Captures,
+    caps: &'t Captures,
 }
 
 impl<'t> Hit<'t> {
@@ -513,7 +513,7 @@ impl DateDetector {
         let bytes = text.as_bytes();
         let is_word = |i: Option<usize>| {
             i.and_then(|i| bytes.get(i))
-                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+                .is_some_and(|&b| IS_ASCII_WORD[usize::from(b)])
         };
         if !is_word(start.checked_sub(1)) && !is_word(Some(end)) {
             return Some(matched);
@@ -529,6 +529,8 @@ impl DateDetector {
     pub fn detect(&self, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<DateMention> {
         let mut found: Vec<Found> = Vec::new();
         let mut cache = self.caches.get();
+        // Each rule's groups, made on its first match and reused for the next ones.
+        let mut groups: Vec<Option<Captures>> = vec![None; self.rules.len()];
         let mut pos = 0;
         while pos < text.len() {
             let Some((start, end, matched)) = self.next_match(&mut cache, text, pos) else {
@@ -539,8 +541,10 @@ impl DateDetector {
                 .rule_for_slice(text, start, end, matched)
                 .and_then(|i| {
                     let rule = &self.rules[i];
-                    let mut caps = rule.anchored.create_captures();
-                    rule.anchored.captures(slice, &mut caps);
+                    let caps = groups
+                        .get_mut(i)?
+                        .get_or_insert_with(|| rule.anchored.create_captures());
+                    rule.anchored.captures(slice, caps);
                     if !caps.is_match() {
                         return None;
                     }
