@@ -46,9 +46,30 @@ pub struct DateDetector {
     /// states cost ten to a hundred times the search itself (the first paste of an article
     /// in the page).
     combined: regex_automata::hybrid::dfa::DFA,
-    /// The lazy DFA's caches (its states), one per thread using the detector at once.
-    caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheMaker>,
+    /// The search caches, one per thread using the detector at once.
+    caches: regex_automata::util::pool::Pool<SearchCache, CacheMaker>,
     rules: Vec<Rule>,
+}
+
+/// What the search learns as it reads text, kept for the next texts.
+struct SearchCache {
+    /// The lazy DFA's states.
+    dfa: regex_automata::hybrid::dfa::Cache,
+    /// A bit per (whether an ASCII word byte comes before, first byte, second byte): set
+    /// once the anchored search from such a place was seen to die by its second byte
+    /// without a match. Most places die so, and a bit costs less than finding the DFA's
+    /// start state and stepping it twice. It is a fact about the patterns, so it stays
+    /// true when the lazy DFA's cache is cleared.
+    dead_starts: Vec<u64>,
+}
+
+impl SearchCache {
+    fn new(dfa: &regex_automata::hybrid::dfa::DFA) -> SearchCache {
+        SearchCache {
+            dfa: dfa.create_cache(),
+            dead_starts: vec![0; 2 * 256 * 256 / 64],
+        }
+    }
 }
 
 impl Default for DateDetector {
@@ -433,7 +454,7 @@ impl DateDetector {
         let for_caches = combined.clone();
         let caches =
             regex_automata::util::pool::Pool::new(
-                Box::new(move || for_caches.create_cache()) as CacheMaker
+                Box::new(move || SearchCache::new(&for_caches)) as CacheMaker
             );
         DateDetector {
             combined,
@@ -448,7 +469,7 @@ impl DateDetector {
     /// table that matches at that place).
     fn next_match(
         &self,
-        cache: &mut regex_automata::hybrid::dfa::Cache,
+        cache: &mut SearchCache,
         text: &str,
         from: usize,
     ) -> Option<(usize, usize, usize)> {
@@ -464,35 +485,47 @@ impl DateDetector {
     /// search does, it stops at the dead state and keeps the last match state passed (a
     /// DFA reports a match one byte late, so a match state after byte `at` means a match
     /// ending at `at`).
-    fn match_at(
-        &self,
-        cache: &mut regex_automata::hybrid::dfa::Cache,
-        text: &str,
-        p: usize,
-    ) -> Option<(usize, usize)> {
+    fn match_at(&self, cache: &mut SearchCache, text: &str, p: usize) -> Option<(usize, usize)> {
+        let bytes = text.as_bytes();
+        // The start state depends only on whether an ASCII word byte comes before: the
+        // patterns' only look-around is the ASCII word boundary.
+        let word_before = p > 0 && IS_ASCII_WORD[usize::from(bytes[p - 1])];
+        let dead_start = bytes.get(p + 1).map(|&second| {
+            usize::from(word_before) << 16 | usize::from(bytes[p]) << 8 | usize::from(second)
+        });
+        if dead_start.is_some_and(|i| cache.dead_starts[i / 64] & 1 << (i % 64) != 0) {
+            return None;
+        }
         let dfa = &self.combined;
+        let cache_dfa = &mut cache.dfa;
         let input = regex_automata::Input::new(text)
             .range(p..)
             .anchored(regex_automata::Anchored::Yes);
         // The DFA has no quit bytes (ASCII word boundaries only) and never gives up, so an
         // error cannot happen; it would read as no match here.
-        let mut state = dfa.start_state_forward(cache, &input).ok()?;
+        let mut state = dfa.start_state_forward(cache_dfa, &input).ok()?;
         let mut found = None;
-        for (at, &byte) in text.as_bytes().iter().enumerate().skip(p) {
-            state = dfa.next_state(cache, state, byte).ok()?;
+        for (at, &byte) in bytes.iter().enumerate().skip(p) {
+            state = dfa.next_state(cache_dfa, state, byte).ok()?;
             if state.is_tagged() {
                 if state.is_match() {
-                    found = Some((at, dfa.match_pattern(cache, state, 0).as_usize()));
+                    found = Some((at, dfa.match_pattern(cache_dfa, state, 0).as_usize()));
                 } else if state.is_dead() {
+                    if let Some(i) = dead_start.filter(|_| at <= p + 1 && found.is_none()) {
+                        cache.dead_starts[i / 64] |= 1 << (i % 64);
+                    }
                     return found;
                 } else if state.is_quit() {
                     return None;
                 }
             }
         }
-        state = dfa.next_eoi_state(cache, state).ok()?;
+        state = dfa.next_eoi_state(cache_dfa, state).ok()?;
         if state.is_match() {
-            found = Some((text.len(), dfa.match_pattern(cache, state, 0).as_usize()));
+            found = Some((
+                text.len(),
+                dfa.match_pattern(cache_dfa, state, 0).as_usize(),
+            ));
         }
         found
     }
@@ -648,7 +681,7 @@ fn alternative(expanded: &str) -> String {
     format!("(?i)(?:{})", strip_group_names(expanded))
 }
 
-type CacheMaker = Box<dyn Fn() -> regex_automata::hybrid::dfa::Cache + Send + Sync>;
+type CacheMaker = Box<dyn Fn() -> SearchCache + Send + Sync>;
 
 /// The places at or after `from` where an expression can start ([`can_start_at`]), in
 /// order. After a word's first byte the rest of the ASCII word is skipped in one go: no
@@ -2541,6 +2574,18 @@ mod tests {
     fn all_rules_compile_and_match_something() {
         let d = DateDetector::new();
         assert_eq!(d.rules.len(), rule_table().len());
+    }
+
+    /// The search relies on it: a start state depends only on whether a word byte comes
+    /// before, and a matched slice reads alike alone or in the text when no word touches it.
+    #[test]
+    fn the_only_look_around_is_the_ascii_word_boundary() {
+        use regex_automata::util::look::{Look, LookSet};
+        let d = DateDetector::new();
+        assert_eq!(
+            d.combined.get_nfa().look_set_any(),
+            LookSet::singleton(Look::WordAscii)
+        );
     }
 
     #[test]
