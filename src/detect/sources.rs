@@ -369,15 +369,76 @@ impl WordLists {
     }
 }
 
-/// `text` in lowercase, borrowed when it already is.
-fn lowercase(text: &str) -> Cow<'_, str> {
-    if text
-        .bytes()
-        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
-    {
-        Cow::Owned(text.to_lowercase())
-    } else {
-        Cow::Borrowed(text)
+/// A stretch of the text with its ASCII letters lowercased (other characters as they are),
+/// from byte `start` of the text on. An ASCII token's lowercase is its slice of it, so the
+/// capitalised words (one in seven) need no String each.
+#[derive(Clone, Copy)]
+struct AsciiLowercase<'t> {
+    text: &'t str,
+    start: usize,
+}
+
+impl<'t> AsciiLowercase<'t> {
+    /// `span` of `text`, lowercased in `buffer`.
+    fn of_span(text: &str, span: Span, buffer: &'t mut String) -> Self {
+        buffer.clear();
+        buffer.push_str(span.slice(text));
+        buffer.make_ascii_lowercase();
+        AsciiLowercase {
+            text: buffer,
+            start: span.start,
+        }
+    }
+
+    /// The lowercase of token `token`, found at `span` of the text.
+    fn of(&self, token: &'t str, span: Span) -> Cow<'t, str> {
+        let lowercased = token
+            .is_ascii()
+            .then(|| {
+                self.text
+                    .get(span.start.checked_sub(self.start)?..span.end - self.start)
+            })
+            .flatten();
+        match lowercased {
+            Some(lower) => Cow::Borrowed(lower),
+            None => Cow::Owned(token.to_lowercase()),
+        }
+    }
+}
+
+/// Where the parser gets each paragraph's tokens: `held`, made once for the whole text, or
+/// (for a long text, see `HOLD_TOKENS_UP_TO`) made again each time they are needed.
+struct ParagraphTokens<'t> {
+    text: &'t str,
+    paragraphs: &'t [Span],
+    quotes: &'t [QuoteSpan],
+    dates: &'t [DateMention],
+    held: Option<Vec<Vec<Tok<'t>>>>,
+}
+
+impl ParagraphTokens<'_> {
+    /// Paragraph `p`'s tokens; made again, they take their lowercase from `lowercase_buffer`.
+    fn tokens<'a>(
+        &'a self,
+        detector: &SourceDetector,
+        p: usize,
+        lowercase_buffer: &'a mut String,
+    ) -> Cow<'a, [Tok<'a>]> {
+        match &self.held {
+            Some(held) => Cow::Borrowed(&held[p]),
+            None => {
+                let para = self.paragraphs[p];
+                let lowercase = AsciiLowercase::of_span(self.text, para, lowercase_buffer);
+                Cow::Owned(detector.tokenize(
+                    self.text,
+                    lowercase,
+                    para,
+                    self.quotes,
+                    self.dates,
+                    0,
+                ))
+            }
+        }
     }
 }
 
@@ -736,21 +797,28 @@ impl SourceDetector {
         dates: &[DateMention],
         hold: bool,
     ) -> Attribution {
-        let held: Option<Vec<Vec<Tok>>> = hold.then(|| {
-            layout
-                .paragraphs
-                .iter()
-                .map(|para| self.tokenize(text, *para, quotes, dates, 0))
-                .collect()
-        });
-        // Paragraph `p`'s tokens: the held ones, or made again.
-        let tokens_of = |p: usize| -> Cow<[Tok]> {
-            match &held {
-                Some(paragraphs) => Cow::Borrowed(&paragraphs[p]),
-                None => Cow::Owned(self.tokenize(text, layout.paragraphs[p], quotes, dates, 0)),
-            }
+        // Held tokens take their lowercase from one lowercased copy of the text; tokens made
+        // again, from a copy of their paragraph in `lowercase_buffer`.
+        let lowercase_text: Option<String> = hold.then(|| text.to_ascii_lowercase());
+        let paragraphs = ParagraphTokens {
+            text,
+            paragraphs: &layout.paragraphs,
+            quotes,
+            dates,
+            held: lowercase_text.as_deref().map(|lowercase| {
+                let lowercase = AsciiLowercase {
+                    text: lowercase,
+                    start: 0,
+                };
+                layout
+                    .paragraphs
+                    .iter()
+                    .map(|para| self.tokenize(text, lowercase, *para, quotes, dates, 0))
+                    .collect()
+            }),
         };
-        let known_names = KnownNames::new(self.known_names(layout.paragraphs.len(), tokens_of));
+        let mut lowercase_buffer = String::new();
+        let known_names = KnownNames::new(self.known_names(&paragraphs, &mut lowercase_buffer));
         let mut nps: Vec<Np> = Vec::new();
         // For each quote: index into `nps` of its speaker and relay.
         let mut links: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); quotes.len()];
@@ -768,7 +836,7 @@ impl SourceDetector {
         // speech verb): a paragraph that opens with an unattributed quote continues them.
         let mut last_voice: Option<(Option<usize>, Option<usize>)> = None;
         for p in 0..layout.paragraphs.len() {
-            let toks = tokens_of(p);
+            let toks = paragraphs.tokens(self, p, &mut lowercase_buffer);
             let previous_voice = last_voice.take();
             let mut last_speaker_in_para: Option<(Option<usize>, Option<usize>)> =
                 colon_speaker.take().map(|s| (Some(s), None));
@@ -870,7 +938,8 @@ impl SourceDetector {
             if !has_nested {
                 continue;
             }
-            let toks = self.tokenize(text, outer.span, quotes, dates, outer.depth + 1);
+            let lowercase = AsciiLowercase::of_span(text, outer.span, &mut lowercase_buffer);
+            let toks = self.tokenize(text, lowercase, outer.span, quotes, dates, outer.depth + 1);
             for (a, b) in self.sentences(&toks, quotes, text) {
                 let sentence = &toks[a..b];
                 let cues = self.cues(sentence, false, &known_names);
@@ -927,21 +996,23 @@ impl SourceDetector {
     /// Person names written in mixed case anywhere in the text, titles removed
     /// ("Senator Ruth Alvarez" → "Ruth Alvarez"), whether or not they act as sources. They let
     /// "Alvarez" and "KIM JONG UN" find their full names, and "she" her antecedent.
-    /// The text's `paragraphs` paragraphs are read through `tokens_of`, once each.
-    fn known_names<'t, 'a>(
+    /// Each paragraph is read once (`lowercase_buffer` as in [`ParagraphTokens::tokens`]).
+    fn known_names(
         &self,
-        paragraphs: usize,
-        tokens_of: impl Fn(usize) -> Cow<'a, [Tok<'t>]>,
-    ) -> Vec<KnownName>
-    where
-        't: 'a,
-    {
+        paragraphs: &ParagraphTokens,
+        lowercase_buffer: &mut String,
+    ) -> Vec<KnownName> {
+        let text = paragraphs.text;
         let mut names = Vec::new();
         let mut capitals = Vec::new();
-        for p in 0..paragraphs {
-            let toks = tokens_of(p);
+        for p in 0..paragraphs.paragraphs.len() {
+            let toks = paragraphs.tokens(self, p, lowercase_buffer);
             self.names_in(&toks, &mut names);
-            capitals.extend(toks.iter().filter(|t| t.is_cap()).map(|t| (t.span, t.text)));
+            capitals.extend(
+                toks.iter()
+                    .filter(|t| t.is_cap())
+                    .map(|t| (t.span, t.span.slice(text))),
+            );
         }
         with_surnames(names, capitals)
     }
@@ -997,9 +1068,12 @@ impl SourceDetector {
         }
     }
 
+    /// The tokens of `para` (a paragraph, or a quote's text for the quotes nested in it), their
+    /// lowercase taken from `lowercase`, which covers `para`.
     fn tokenize<'t>(
         &self,
         text: &'t str,
+        lowercase: AsciiLowercase<'t>,
         para: Span,
         quotes: &[QuoteSpan],
         dates: &[DateMention],
@@ -1051,7 +1125,7 @@ impl SourceDetector {
                     {
                         prev.span.end = span.end;
                         prev.text = &text[prev.span.start..span.end];
-                        prev.lowercase = lowercase(prev.text);
+                        prev.lowercase = lowercase.of(prev.text, prev.span);
                         prev.class = self.words.classify(prev.text, &prev.lowercase);
                         continue;
                     }
@@ -1061,13 +1135,13 @@ impl SourceDetector {
                 } else {
                     TokKind::Punct
                 };
-                let lowercase = lowercase(t);
+                let lower = lowercase.of(t, span);
                 toks.push(Tok {
                     span,
                     text: t,
                     kind,
-                    class: self.words.classify(t, &lowercase),
-                    lowercase,
+                    class: self.words.classify(t, &lower),
+                    lowercase: lower,
                 });
             }
         };
@@ -1079,10 +1153,10 @@ impl SourceDetector {
             let t = span.slice(text);
             // A quote starts with its mark, which no word in the lists or in the parser's
             // comparisons starts with: its lowercase would never match, so none is made.
-            let (lowercase, class) = match kind {
+            let (lower, class) = match kind {
                 TokKind::Quote(_) => (Cow::Borrowed(t), WordClass::default()),
                 _ => {
-                    let lower = lowercase(t);
+                    let lower = lowercase.of(t, span);
                     let class = self.words.classify(t, &lower);
                     (lower, class)
                 }
@@ -1091,7 +1165,7 @@ impl SourceDetector {
                 span,
                 text: t,
                 kind,
-                lowercase,
+                lowercase: lower,
                 class,
             });
             pos = span.end;
