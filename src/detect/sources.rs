@@ -26,6 +26,7 @@ use crate::normalise::entities;
 use crate::text::Layout;
 use regex::Regex;
 use std::borrow::Cow;
+use std::cell::OnceCell;
 // foldhash: the word tables are hashed once per token; SipHash was 7% of the time.
 use foldhash::{HashMap, HashMapExt, HashSet};
 
@@ -824,9 +825,10 @@ impl SourceDetector {
         let mut links: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); quotes.len()];
         // The same phrase found by two cues is one mention.
         let mut seen: HashMap<Span, usize> = HashMap::new();
-        let mut push_np = |nps: &mut Vec<Np>, np: Np| -> usize {
+        // Copied only when new: most are found again by a later cue or quote.
+        let mut push_np = |nps: &mut Vec<Np>, np: &Np| -> usize {
             *seen.entry(np.span).or_insert_with(|| {
-                nps.push(np);
+                nps.push(np.clone());
                 nps.len() - 1
             })
         };
@@ -847,12 +849,13 @@ impl SourceDetector {
                 let cue_ids: Vec<(usize, Option<usize>)> = cues
                     .iter()
                     .map(|c| {
-                        let a = push_np(&mut nps, c.agent.clone());
-                        let v = c.via.clone().map(|v| push_np(&mut nps, v));
+                        let a = push_np(&mut nps, &c.agent);
+                        let v = c.via.as_ref().map(|v| push_np(&mut nps, v));
                         (a, v)
                     })
                     .collect();
-                let subject = self.subject(sentence, all_caps, &known_names);
+                // Only a quote that no cue claims asks for the subject: most sentences never do.
+                let subject = OnceCell::new();
                 for (qi_tok, tok) in sentence.iter().enumerate() {
                     let TokKind::Quote(qi) = tok.kind else {
                         continue;
@@ -867,8 +870,11 @@ impl SourceDetector {
                         .map(|c| cue_ids[c])
                         .map(|(a, v)| (Some(a), v))
                         .or_else(|| {
-                            let subj = subject.as_ref().filter(|s| s.toks.1 <= qi_tok)?;
-                            Some((Some(push_np(&mut nps, subj.clone())), None))
+                            let subj = subject
+                                .get_or_init(|| self.subject(sentence, all_caps, &known_names))
+                                .as_ref()
+                                .filter(|s| s.toks.1 <= qi_tok)?;
+                            Some((Some(push_np(&mut nps, subj)), None))
                         })
                         .or_else(|| cues.first().map(|_| (Some(cue_ids[0].0), cue_ids[0].1)))
                         .or(last_speaker_in_para)
@@ -960,8 +966,8 @@ impl SourceDetector {
                         links[o]
                     } else {
                         (
-                            Some(push_np(&mut nps, cue.agent.clone())),
-                            cue.via.clone().map(|v| push_np(&mut nps, v)),
+                            Some(push_np(&mut nps, &cue.agent)),
+                            cue.via.as_ref().map(|v| push_np(&mut nps, v)),
                         )
                     };
                 }
