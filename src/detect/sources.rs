@@ -1728,36 +1728,37 @@ impl SourceDetector {
                 break;
             }
         }
-        let mut body: Vec<usize> = (body_start..i).collect();
+        // The body's tokens, from `body_start`; only ever shortened at its end.
+        let mut body = &s[body_start..i];
         // Lowercase words between two capitalised ones must be a title ("North Korean leader
         // Kim"), else the phrase ends with the first capitalised run ("Kim touted Putin").
         if let Some(k) = body
             .windows(2)
-            .position(|w| s[w[0]].is_cap() && !s[w[1]].is_cap())
+            .position(|w| w[0].is_cap() && !w[1].is_cap())
         {
             let rest = &body[k + 1..];
-            if let Some(next_cap) = rest.iter().position(|&j| s[j].is_cap()) {
-                let joins = |j: usize| {
-                    let lower = s[j].lower();
-                    s[j].is(WordClass::TITLE)
+            if let Some(next_cap) = rest.iter().position(|t| t.is_cap()) {
+                let joins = |t: &Tok| {
+                    let lower = t.lower();
+                    t.is(WordClass::TITLE)
                         || matches!(lower, "of" | "for")
                         // "Murmansk region's deputy governor Yelena Sorokina"
                         || lower.ends_with("'s")
                         || lower.ends_with("’s")
                 };
-                if !rest[..next_cap].iter().all(|&j| joins(j)) {
-                    body.truncate(k + 1);
+                if !rest[..next_cap].iter().all(joins) {
+                    body = &body[..k + 1];
                 }
             }
         }
         // All-caps headline: cut the run after the longest known name it starts with.
         if all_caps && !body.is_empty() {
-            let words: Vec<&str> = body.iter().map(|&k| s[k].text).collect();
+            let words: Vec<&str> = body.iter().map(|t| t.text).collect();
             let cut = (1..=words.len())
                 .rev()
                 .find(|&n| known.any_has_words(&entities::name_words(&words[..n].join(" "))));
             match cut {
-                Some(n) => body.truncate(n),
+                Some(n) => body = &body[..n],
                 None => return None,
             }
         }
@@ -1770,20 +1771,17 @@ impl SourceDetector {
                 .is_some_and(|t| !t.is_cap() && self.is_speech_verb(t));
         let head_pos = body
             .iter()
-            .rposition(|&k| {
-                let t = &s[k];
-                (t.is_cap() && !t.is(WordClass::NOT_NAME)) || t.is(WordClass::HEAD)
-            })
+            .rposition(|t| (t.is_cap() && !t.is(WordClass::NOT_NAME)) || t.is(WordClass::HEAD))
             .or(agent_of_speech.then(|| body.len() - 1))?;
-        body.truncate(head_pos + 1);
-        let head_tok = &s[*body.last()?];
+        body = &body[..=head_pos];
+        let head_tok = body.last()?;
         let head_lower = head_tok.lower();
-        // Trailing run of capitalised words: the name.
+        // Trailing run of capitalised words: the name (an end of `body`, as it stays).
         let name_start = body
             .iter()
-            .rposition(|&k| !s[k].is_cap() || s[k].is(WordClass::NOT_NAME))
+            .rposition(|t| !t.is_cap() || t.is(WordClass::NOT_NAME))
             .map_or(0, |p| p + 1);
-        let mut name: Vec<usize> = body[name_start..].to_vec();
+        let mut name = &body[name_start..];
         // "Officials said": a capitalised head noun alone is a description.
         if name.len() == 1
             && body.len() == 1
@@ -1791,7 +1789,7 @@ impl SourceDetector {
             && head_tok.is(WordClass::HEAD)
             && !head_tok.is(WordClass::PLACE)
         {
-            name.clear();
+            name = &[];
         }
         if name.is_empty()
             && !has_det
@@ -1803,25 +1801,21 @@ impl SourceDetector {
         {
             return None; // a bare singular common noun is not a source ("official said")
         }
-        let mut end_tok = *body.last()? + 1;
-        if let (Some(&first_name), Some(&last_name)) = (name.first(), name.last()) {
-            let run = Span::new(s[first_name].span.start, s[last_name].span.end);
-            let joined = name
-                .iter()
-                .map(|&k| s[k].text)
-                .collect::<Vec<_>>()
-                .join(" ");
+        let mut end_tok = body_start + body.len();
+        if let (Some(first_name), Some(last_name)) = (name.first(), name.last()) {
+            let run = Span::new(first_name.span.start, last_name.span.end);
+            let joined = words_joined(name);
             let with_det = if has_det {
                 Span::new(s[start].span.start, run.end)
             } else {
                 run
             };
-            let institution = if s[last_name].is(WordClass::OUTLET_HEAD) && name.len() > 1 {
+            let institution = if last_name.is(WordClass::OUTLET_HEAD) && name.len() > 1 {
                 // "the Shetland Herald", "The Daily Post"
                 Some(Role::Outlet)
             } else if self.places.contains(joined.as_str())
                 || (has_det && self.places.contains(format!("the {joined}").as_str()))
-                || s[last_name].is(WordClass::ORGANISATION_HEAD)
+                || last_name.is(WordClass::ORGANISATION_HEAD)
                 // "the Pentagon", "the White House"
                 || (has_det && name_start == 0 && name.len() <= 2)
                 // An all-caps acronym outside a headline: "UNICEF said".
@@ -1842,14 +1836,14 @@ impl SourceDetector {
                 },
                 None => {
                     // Titles and descriptors are not the name: "Russian President Vladimir Putin".
-                    if let Some(t) = name.iter().rposition(|&k| s[k].is(WordClass::TITLE)) {
+                    if let Some(t) = name.iter().rposition(|t| t.is(WordClass::TITLE)) {
                         if t + 1 < name.len() {
-                            name.drain(..=t);
+                            name = &name[t + 1..];
                         }
                     }
-                    let span = Span::new(s[name[0]].span.start, run.end);
-                    let descriptor = (span.start > s[body[0]].span.start)
-                        .then(|| text_between(s, body[0], name[0]));
+                    let span = Span::new(name[0].span.start, run.end);
+                    let descriptor = (span.start > body[0].span.start)
+                        .then(|| words_joined(&body[..body.len() - name.len()]));
                     // "Ruth Baumgartner of the passengers’ group Bahn für Alle warned": the
                     // affiliation belongs to the phrase, not to the name's span.
                     if s.get(end_tok)
@@ -2114,13 +2108,16 @@ fn without_possessive(word: &str) -> &str {
     w
 }
 
-/// The words of tokens `from..to`, joined by single spaces.
-fn text_between(s: &[Tok], from: usize, to: usize) -> String {
-    s[from..to]
-        .iter()
-        .map(|t| t.text)
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The tokens' words, joined by single spaces.
+fn words_joined(toks: &[Tok]) -> String {
+    let mut joined = String::new();
+    for (k, t) in toks.iter().enumerate() {
+        if k > 0 {
+            joined.push(' ');
+        }
+        joined.push_str(t.text);
+    }
+    joined
 }
 
 /// A headline in capitals: names cannot be told from other words by their case.
