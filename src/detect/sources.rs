@@ -329,6 +329,18 @@ impl WordLists {
             WordClass::PREPOSITION,
         );
         add(&mut ABBREVIATIONS.iter().copied(), WordClass::ABBREVIATION);
+        // Whether a word is a head noun depends on the word alone: decided here, once.
+        let head_lists = WordClass::ANONYMOUS_HEAD
+            | WordClass::ORGANISATION_HEAD
+            | WordClass::OUTLET_HEAD
+            | WordClass::DOCUMENT_HEAD;
+        for (word, bits) in by_lowercase.iter_mut() {
+            if *bits & head_lists != 0
+                || (*bits & WordClass::TITLE != 0 && word.chars().all(char::is_alphabetic))
+            {
+                *bits |= WordClass::HEAD;
+            }
+        }
         let mut as_written: HashMap<&'static str, u32> = HashMap::new();
         for &w in lexicon::PLACES_AS_ACTORS {
             *as_written.entry(w).or_default() |= WordClass::PLACE;
@@ -353,15 +365,6 @@ impl WordLists {
         if lower.ends_with('.') {
             bits &= !WordClass::ABBREVIATION;
             bits |= lists_of(lower.trim_end_matches('.')) & WordClass::ABBREVIATION;
-        }
-        let head_lists = WordClass::ANONYMOUS_HEAD
-            | WordClass::ORGANISATION_HEAD
-            | WordClass::OUTLET_HEAD
-            | WordClass::DOCUMENT_HEAD;
-        if bits & head_lists != 0
-            || (bits & WordClass::TITLE != 0 && lower.chars().all(char::is_alphabetic))
-        {
-            bits |= WordClass::HEAD;
         }
         if text.starts_with(char::is_uppercase) {
             bits |= self.as_written.get(text).copied().unwrap_or(0);
@@ -493,11 +496,13 @@ impl WordClasses {
             start += s[start..].find(|c: char| !c.is_whitespace())?;
         }
         let rest = &s[start..];
-        // An abbreviation: letter, period, at least twice.
+        // An abbreviation: letter, period, at least twice. An ASCII character with no period
+        // after it starts none, which spares most tokens the character loop.
+        let may_be_abbreviation = !bytes[start].is_ascii() || bytes.get(start + 1) == Some(&b'.');
         let mut chars = rest.char_indices().peekable();
         let mut pairs = 0;
         let mut abbreviation_end = 0;
-        while let Some((i, c)) = chars.next() {
+        while let Some((i, c)) = chars.next().filter(|_| may_be_abbreviation) {
             if !self.is_letter(c) || chars.next_if(|&(_, d)| d == '.').is_none() {
                 break;
             }
@@ -512,13 +517,10 @@ impl WordClasses {
             return Some((start, start + first.len_utf8()));
         }
         let word_run = |at: usize| {
-            let mut end = at;
-            while bytes
-                .get(end)
-                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
-            {
-                end += 1;
-            }
+            let mut end = bytes[at..]
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                .map_or(bytes.len(), |n| at + n);
             if bytes.get(end).is_some_and(|b| !b.is_ascii()) {
                 end = s[end..]
                     .char_indices()
@@ -529,11 +531,21 @@ impl WordClasses {
         };
         let mut end = word_run(start);
         // Joiners continue the word only when a word character follows them.
-        while let Some(j) = s[end..]
-            .chars()
-            .next()
-            .filter(|c| matches!(c, '\'' | '’' | '-' | '&'))
-        {
+        loop {
+            // Most words end at a space or a mark that joins nothing: told by its byte.
+            if bytes
+                .get(end)
+                .is_none_or(|&b| b.is_ascii() && !matches!(b, b'\'' | b'-' | b'&'))
+            {
+                break;
+            }
+            let Some(j) = s[end..]
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '\'' | '’' | '-' | '&'))
+            else {
+                break;
+            };
             let after = end + j.len_utf8();
             match s[after..].chars().next() {
                 Some(c) if self.is_word(c) => end = word_run(after),
