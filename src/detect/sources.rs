@@ -380,24 +380,38 @@ impl WordLists {
 struct AsciiLowercase<'t> {
     text: &'t str,
     start: usize,
+    /// Whether `text` is all ASCII, and so every token in it (most paragraphs are).
+    ascii: bool,
 }
 
 impl<'t> AsciiLowercase<'t> {
+    /// `span` of `lowercase_text`, the whole text lowercased in ASCII.
+    fn within(lowercase_text: &'t str, span: Span) -> Self {
+        let text = span.slice(lowercase_text);
+        AsciiLowercase {
+            text,
+            start: span.start,
+            ascii: text.is_ascii(),
+        }
+    }
+
     /// `span` of `text`, lowercased in `buffer`.
     fn of_span(text: &str, span: Span, buffer: &'t mut String) -> Self {
         buffer.clear();
         buffer.push_str(span.slice(text));
         buffer.make_ascii_lowercase();
+        let ascii = buffer.is_ascii();
         AsciiLowercase {
             text: buffer,
             start: span.start,
+            ascii,
         }
     }
 
     /// The lowercase of token `token`, found at `span` of the text.
+    #[inline]
     fn of(&self, token: &'t str, span: Span) -> Cow<'t, str> {
-        let lowercased = token
-            .is_ascii()
+        let lowercased = (self.ascii || token.is_ascii())
             .then(|| {
                 self.text
                     .get(span.start.checked_sub(self.start)?..span.end - self.start)
@@ -818,15 +832,14 @@ impl SourceDetector {
             paragraphs: &layout.paragraphs,
             quotes,
             dates,
-            held: lowercase_text.as_deref().map(|lowercase| {
-                let lowercase = AsciiLowercase {
-                    text: lowercase,
-                    start: 0,
-                };
+            held: lowercase_text.as_deref().map(|lowercase_text| {
                 layout
                     .paragraphs
                     .iter()
-                    .map(|para| self.tokenize(text, lowercase, *para, quotes, dates, 0))
+                    .map(|para| {
+                        let lowercase = AsciiLowercase::within(lowercase_text, *para);
+                        self.tokenize(text, lowercase, *para, quotes, dates, 0)
+                    })
                     .collect()
             }),
         };
