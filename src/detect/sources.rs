@@ -373,6 +373,18 @@ impl WordLists {
     }
 }
 
+/// `word` in lowercase, borrowed when it already is (most words are).
+fn lowercase(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        Cow::Owned(word.to_lowercase())
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
 /// A stretch of the text with its ASCII letters lowercased (other characters as they are),
 /// from byte `start` of the text on. An ASCII token's lowercase is its slice of it, so the
 /// capitalised words (one in seven) need no String each.
@@ -963,12 +975,12 @@ impl SourceDetector {
         }
         // A quote in a headline or heading ("'Do not come to the airport'") is said again,
         // attributed, further down: it has that quote's speaker.
-        let words_of = |q: &QuoteSpan| -> Vec<String> {
+        let words_of = |q: &QuoteSpan| -> Vec<Cow<str>> {
             q.span
                 .slice(text)
                 .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
                 .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
+                .map(lowercase)
                 .collect()
         };
         // A quote inside a quote has the speaker its speech verb there names: "I told our bench
@@ -1010,7 +1022,7 @@ impl SourceDetector {
                 }
             }
         }
-        let mut word_sets: Vec<Option<HashSet<String>>> = vec![None; quotes.len()];
+        let mut word_sets: Vec<Option<HashSet<Cow<str>>>> = vec![None; quotes.len()];
         for i in 0..quotes.len() {
             if links[i].0.is_some() || quotes[i].depth > 0 {
                 continue;
