@@ -2169,13 +2169,19 @@ fn words_joined(toks: &[Tok]) -> String {
     joined
 }
 
-/// A headline in capitals: names cannot be told from other words by their case.
+/// A headline in capitals: names cannot be told from other words by their case. At least
+/// three words with letters, all in capitals (most sentences fail at their first word).
 fn is_all_caps(s: &[Tok]) -> bool {
-    let words: Vec<&Tok> = s
-        .iter()
-        .filter(|t| t.is_word() && t.text.chars().any(char::is_alphabetic))
-        .collect();
-    words.len() >= 3 && words.iter().all(|t| is_all_caps_word(t.text))
+    let mut words = 0;
+    for t in s {
+        if t.is_word() && t.text.chars().any(char::is_alphabetic) {
+            if !is_all_caps_word(t.text) {
+                return false;
+            }
+            words += 1;
+        }
+    }
+    words >= 3
 }
 
 #[cfg(test)]
