@@ -26,7 +26,7 @@ use crate::normalise::entities;
 use crate::text::Layout;
 use regex::Regex;
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 // foldhash: the word tables are hashed once per token; SipHash was 7% of the time.
 use foldhash::{HashMap, HashMapExt, HashSet};
 
@@ -218,8 +218,10 @@ struct Tok<'t> {
     /// The text in lowercase, made once per token (borrowed when it already is, as most
     /// words are): the parser asks about each token many times.
     lowercase: Cow<'t, str>,
-    /// What the word lists say of the token, looked up once for the same reason.
-    class: WordClass,
+    /// What the word lists say of the token, looked up once for the same reason, on first
+    /// use: the first pass over a long text asks only about the words around names.
+    class: Cell<Option<WordClass>>,
+    lists: &'t WordLists,
 }
 
 impl Tok<'_> {
@@ -237,7 +239,15 @@ impl Tok<'_> {
     }
     /// Whether the token is in any of the word lists `class` names (`WordClass` bits).
     fn is(&self, class: u32) -> bool {
-        self.class.0 & class != 0
+        self.word_class().0 & class != 0
+    }
+    fn word_class(&self) -> WordClass {
+        if let Some(class) = self.class.get() {
+            return class;
+        }
+        let class = self.lists.classify(self.text, &self.lowercase);
+        self.class.set(Some(class));
+        class
     }
 }
 
@@ -273,6 +283,7 @@ impl WordClass {
 }
 
 /// The word lists as two tables from a word to its [`WordClass`] bits.
+#[derive(Debug)]
 struct WordLists {
     /// Lists of lowercase words.
     by_lowercase: HashMap<&'static str, u32>,
@@ -450,7 +461,7 @@ impl ParagraphTokens<'_> {
     /// Paragraph `p`'s tokens; made again, they take their lowercase from `lowercase_buffer`.
     fn tokens<'a>(
         &'a self,
-        detector: &SourceDetector,
+        detector: &'a SourceDetector,
         p: usize,
         lowercase_buffer: &'a mut String,
     ) -> Cow<'a, [Tok<'a>]> {
@@ -1126,7 +1137,7 @@ impl SourceDetector {
     /// The tokens of `para` (a paragraph, or a quote's text for the quotes nested in it), their
     /// lowercase taken from `lowercase`, which covers `para`.
     fn tokenize<'t>(
-        &self,
+        &'t self,
         text: &'t str,
         lowercase: AsciiLowercase<'t>,
         para: Span,
@@ -1181,7 +1192,7 @@ impl SourceDetector {
                         prev.span.end = span.end;
                         prev.text = &text[prev.span.start..span.end];
                         prev.lowercase = lowercase.of(prev.text, prev.span);
-                        prev.class = self.words.classify(prev.text, &prev.lowercase);
+                        prev.class = Cell::new(None);
                         continue;
                     }
                 }
@@ -1190,13 +1201,13 @@ impl SourceDetector {
                 } else {
                     TokKind::Punct
                 };
-                let lower = lowercase.of(t, span);
                 toks.push(Tok {
                     span,
                     text: t,
                     kind,
-                    class: self.words.classify(t, &lower),
-                    lowercase: lower,
+                    lowercase: lowercase.of(t, span),
+                    class: Cell::new(None),
+                    lists: &self.words,
                 });
             }
         };
@@ -1209,19 +1220,16 @@ impl SourceDetector {
             // A quote starts with its mark, which no word in the lists or in the parser's
             // comparisons starts with: its lowercase would never match, so none is made.
             let (lower, class) = match kind {
-                TokKind::Quote(_) => (Cow::Borrowed(t), WordClass::default()),
-                _ => {
-                    let lower = lowercase.of(t, span);
-                    let class = self.words.classify(t, &lower);
-                    (lower, class)
-                }
+                TokKind::Quote(_) => (Cow::Borrowed(t), Some(WordClass::default())),
+                _ => (lowercase.of(t, span), None),
             };
             toks.push(Tok {
                 span,
                 text: t,
                 kind,
                 lowercase: lower,
-                class,
+                class: Cell::new(class),
+                lists: &self.words,
             });
             pos = span.end;
         }
