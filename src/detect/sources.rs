@@ -238,13 +238,16 @@ impl Tok<'_> {
         &self.lowercase
     }
     /// Whether the token is in any of the word lists `class` names (`WordClass` bits).
+    #[inline]
     fn is(&self, class: u32) -> bool {
-        self.word_class().0 & class != 0
+        let bits = match self.class.get() {
+            Some(known) => known,
+            None => self.look_up_class(),
+        };
+        bits.0 & class != 0
     }
-    fn word_class(&self) -> WordClass {
-        if let Some(class) = self.class.get() {
-            return class;
-        }
+    #[inline(never)]
+    fn look_up_class(&self) -> WordClass {
         let class = self.lists.classify(self.text, &self.lowercase);
         self.class.set(Some(class));
         class
