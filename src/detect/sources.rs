@@ -1246,16 +1246,19 @@ impl SourceDetector {
         let mut start = 0;
         for i in 0..toks.len() {
             let Some(next) = toks.get(i + 1) else { break };
-            let next_starts = next.is_cap()
-                || next.text.starts_with(|c: char| c.is_ascii_digit())
-                || matches!(next.kind, TokKind::Quote(_));
+            // Asked only after a sentence-ending mark, not for every token.
+            let next_starts = || {
+                next.is_cap()
+                    || next.text.starts_with(|c: char| c.is_ascii_digit())
+                    || matches!(next.kind, TokKind::Quote(_))
+            };
             // A full stop is followed by a space: "1.2 million" and "U.S.-led" go on.
             let spaced = next.span.start > toks[i].span.end;
             let boundary = spaced
                 && match toks[i].kind {
                     TokKind::Punct => {
                         matches!(toks[i].text, "." | "!" | "?" | "…")
-                            && next_starts
+                            && next_starts()
                             && !(toks[i].text == "." && i > 0 && self.is_abbreviation(&toks[i - 1]))
                     }
                     TokKind::Quote(q) => {
