@@ -72,6 +72,23 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     }
 }
 
+/// Whether byte `b` is an ASCII word byte (`[0-9A-Za-z_]`: what `\w` and `(?-u:\b)` read on
+/// ASCII). A table: the detectors test every byte of the text, and a load costs less than
+/// the comparisons.
+#[inline]
+pub fn is_ascii_word(b: u8) -> bool {
+    static ASCII_WORD: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 128 {
+            table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+            b += 1;
+        }
+        table
+    };
+    ASCII_WORD[usize::from(b)]
+}
+
 /// True for characters that can be part of a word (letters, digits, marks).
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_mark(c)
@@ -92,6 +109,14 @@ pub fn is_mark(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_word_bytes_are_letters_digits_and_underscore() {
+        for b in 0..=u8::MAX {
+            let want = b.is_ascii_alphanumeric() || b == b'_';
+            assert_eq!(is_ascii_word(b), want, "byte {b}");
+        }
+    }
 
     fn paras(text: &str) -> Vec<&str> {
         Layout::new(text)

@@ -25,6 +25,7 @@ use crate::model::{Diagnostic, Span, TimexType};
 use crate::normalise::timex::{
     ExprKind, PartOfDay, Relative, Season, Shift, TemporalExpr, Tense, TimeOfDay, Unit,
 };
+use crate::text::is_ascii_word;
 use chrono::{NaiveDate, Weekday};
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
@@ -489,7 +490,7 @@ impl DateDetector {
         let bytes = text.as_bytes();
         // The start state depends only on whether an ASCII word byte comes before: the
         // patterns' only look-around is the ASCII word boundary.
-        let word_before = p > 0 && IS_ASCII_WORD[usize::from(bytes[p - 1])];
+        let word_before = p > 0 && is_ascii_word(bytes[p - 1]);
         let dead_start = bytes.get(p + 1).map(|&second| {
             usize::from(word_before) << 16 | usize::from(bytes[p]) << 8 | usize::from(second)
         });
@@ -546,7 +547,7 @@ impl DateDetector {
         let bytes = text.as_bytes();
         let is_word = |i: Option<usize>| {
             i.and_then(|i| bytes.get(i))
-                .is_some_and(|&b| IS_ASCII_WORD[usize::from(b)])
+                .is_some_and(|&b| is_ascii_word(b))
         };
         if !is_word(start.checked_sub(1)) && !is_word(Some(end)) {
             return Some(matched);
@@ -687,7 +688,7 @@ type CacheMaker = Box<dyn Fn() -> SearchCache + Send + Sync>;
 /// order. After a word's first byte the rest of the ASCII word is skipped in one go: no
 /// place inside it qualifies (each has a word byte before it).
 fn start_places(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
-    let is_word = |b: u8| IS_ASCII_WORD[usize::from(b)];
+    let is_word = is_ascii_word;
     let mut p = from;
     std::iter::from_fn(move || {
         while p < bytes.len() {
@@ -706,24 +707,12 @@ fn start_places(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// Which bytes are ASCII word bytes (`[0-9A-Za-z_]`, what `(?-u:\b)` reads), as a table:
-/// every byte of the text is tested, and a lookup costs less than the comparisons.
-static IS_ASCII_WORD: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
-        b += 1;
-    }
-    table
-};
-
 /// Whether an expression can start at byte `p`: a char boundary that is neither whitespace
 /// nor inside an ASCII word (every rule starts at a word boundary or with punctuation; the
 /// tests check this against the unanchored search).
 fn can_start_at(bytes: &[u8], p: usize) -> bool {
     let b = bytes[p];
-    let word = |b: u8| IS_ASCII_WORD[usize::from(b)];
+    let word = is_ascii_word;
     // Not a UTF-8 continuation byte, not ASCII whitespace.
     (b & 0xC0) != 0x80
         && !matches!(b, b' ' | b'\t' | b'\n' | b'\r')

@@ -23,7 +23,7 @@ use crate::detect::lexicon;
 use crate::detect::quotes::QuoteSpan;
 use crate::model::{Diagnostic, Role, Span};
 use crate::normalise::entities;
-use crate::text::Layout;
+use crate::text::{is_ascii_word, Layout};
 use regex::Regex;
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
@@ -486,18 +486,6 @@ impl ParagraphTokens<'_> {
     }
 }
 
-/// ASCII word characters (`\w`: letters, digits, `_`) by byte: one load per byte of a word,
-/// where testing the three ranges and `_` took several instructions.
-static ASCII_WORD_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
-        b += 1;
-    }
-    table
-};
-
 /// The character classes of the tokenizer, as the regex crate's Unicode `\w` and `\d` define
 /// them. ASCII is answered directly; other characters ask a compiled class.
 struct WordClasses {
@@ -571,7 +559,7 @@ impl WordClasses {
         let word_run = |at: usize| {
             let mut end = bytes[at..]
                 .iter()
-                .position(|&b| !ASCII_WORD_BYTES[usize::from(b)])
+                .position(|&b| !is_ascii_word(b))
                 .map_or(bytes.len(), |n| at + n);
             if bytes.get(end).is_some_and(|b| !b.is_ascii()) {
                 end = s[end..]
@@ -2264,14 +2252,6 @@ mod tests {
         let lists = WordLists::new();
         for w in lists.by_lowercase.keys().chain(lists.as_written.keys()) {
             assert!(w.starts_with(char::is_alphanumeric), "{w:?}");
-        }
-    }
-
-    #[test]
-    fn ascii_word_bytes_are_letters_digits_and_underscore() {
-        for b in 0..=u8::MAX {
-            let want = b.is_ascii_alphanumeric() || b == b'_';
-            assert_eq!(ASCII_WORD_BYTES[usize::from(b)], want, "byte {b}");
         }
     }
 
