@@ -63,9 +63,8 @@ struct TitleInputs {
 impl TitleInputs {
     fn of(a: &Arc<Annotation>, by_id: &ById, counts: &foldhash::HashMap<&str, usize>) -> Self {
         let linked = |id: &Option<String>| {
-            id.as_deref()
-                .and_then(|id| by_id.get(id))
-                .map(|l| Arc::clone(l))
+            let l = by_id.get(id.as_deref()?)?;
+            Some(Arc::clone(l))
         };
         let (speaker, via) = match &a.body {
             Body::Quote { speaker, via, .. } => (linked(speaker), linked(via)),
@@ -86,18 +85,12 @@ impl TitleInputs {
         by_id: &ById,
         counts: &foldhash::HashMap<&str, usize>,
     ) -> bool {
-        let same = |held: &Option<Arc<Annotation>>, id: &Option<String>| match (
-            held,
-            id.as_deref().and_then(|id| by_id.get(id)),
-        ) {
-            (Some(h), Some(l)) => Arc::ptr_eq(h, l),
-            (None, None) => true,
-            _ => false,
-        };
+        let linked = |id: &Option<String>| id.as_deref().and_then(|id| by_id.get(id).copied());
         Arc::ptr_eq(&self.annotation, a)
             && match &a.body {
                 Body::Quote { speaker, via, .. } => {
-                    same(&self.speaker, speaker) && same(&self.via, via)
+                    same_annotation(self.speaker.as_ref(), linked(speaker))
+                        && same_annotation(self.via.as_ref(), linked(via))
                 }
                 _ => true,
             }
@@ -107,18 +100,21 @@ impl TitleInputs {
 
 impl PartialEq for TitleInputs {
     fn eq(&self, other: &Self) -> bool {
-        let same = |a: &Option<Arc<Annotation>>, b: &Option<Arc<Annotation>>| match (a, b) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
         Arc::ptr_eq(&self.annotation, &other.annotation)
-            && same(&self.speaker, &other.speaker)
-            && same(&self.via, &other.via)
+            && same_annotation(self.speaker.as_ref(), other.speaker.as_ref())
+            && same_annotation(self.via.as_ref(), other.via.as_ref())
             && self.quotes == other.quotes
     }
 }
 impl Eq for TitleInputs {}
+
+/// Whether both are the same annotation (by identity), or both are none.
+fn same_annotation(a: Option<&Arc<Annotation>>, b: Option<&Arc<Annotation>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    }
+}
 
 /// How many quotes source `a` speaks (none for other kinds).
 fn quote_count(a: &Annotation, counts: &foldhash::HashMap<&str, usize>) -> usize {
