@@ -207,9 +207,7 @@ fn apply_change(doc: &mut Document, change: &Change, direction: Direction) {
 }
 
 fn get<'d>(doc: &'d Document, id: &str) -> Result<&'d Arc<Annotation>, EditError> {
-    doc.annotations
-        .iter()
-        .find(|a| a.id == id)
+    doc.get(id)
         .ok_or_else(|| EditError(format!("there is no annotation {id:?}")))
 }
 

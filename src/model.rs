@@ -233,8 +233,8 @@ pub struct Document {
 impl Document {
     /// The annotation with this id. A scan: code that looks up many ids (every mark of the
     /// view, every quote's speaker) builds [`Document::by_id`] once instead.
-    pub fn get(&self, id: &str) -> Option<&Annotation> {
-        self.annotations.iter().find(|a| a.id == id).map(|a| &**a)
+    pub fn get(&self, id: &str) -> Option<&Arc<Annotation>> {
+        self.annotations.iter().find(|a| a.id == id)
     }
 
     /// Every annotation under its id, for many lookups on a long article.

@@ -85,7 +85,6 @@ impl Row {
 
 /// What the panel shows of a document apart from the selection: built once per version of
 /// the document, not on every render (selecting and hovering render the panel too).
-#[derive(PartialEq)]
 struct Overview {
     n_quotes: usize,
     n_sources: usize,
@@ -205,7 +204,7 @@ pub fn side_panel(props: &PanelProps) -> Html {
         .selected
         .as_deref()
         .and_then(|id| props.doc.get(id))
-        .map(Annotation::kind);
+        .map(|a| a.kind());
     let list = |kind: Kind, rows: &Rc<Vec<Row>>| {
         let selected = props
             .selected
