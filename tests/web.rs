@@ -209,17 +209,23 @@ async fn the_panel_lists_every_annotation_and_follows_the_selection() {
         .class_list()
         .contains("selected"));
 
-    // Selecting a source in the text moves the selection to the sources list.
+    // Selecting a source in the text moves the selection to the sources list. A row stands
+    // for its entity's first mention, so that mention is the one clicked.
+    let source_id = all(&root, ".list .item-source")[0]
+        .get_attribute("data-ann-ref")
+        .unwrap();
     let source = root
-        .query_selector("#reading [data-kind=source]")
+        .query_selector(&format!("#reading [data-ann-id=\"{source_id}\"]"))
         .unwrap()
         .unwrap();
     click(&source).await;
-    let selected_rows = all(&root, ".list .item.selected");
-    assert!(
-        selected_rows
-            .iter()
-            .all(|r| r.class_list().contains("item-source")),
-        "only a source row may be marked once a source is selected"
+    let selected_rows: Vec<String> = all(&root, ".list .item.selected")
+        .iter()
+        .map(|e| e.get_attribute("data-ann-ref").unwrap())
+        .collect();
+    assert_eq!(
+        selected_rows,
+        [source_id],
+        "only the source's row is marked once a source is selected"
     );
 }
