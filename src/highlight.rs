@@ -204,7 +204,7 @@ fn write_pieces<'a>(
 }
 
 /// Escapes text for an HTML text node or a double-quoted attribute value.
-fn escape_into(out: &mut String, s: &str) {
+pub fn escape_into(out: &mut String, s: &str) {
     let mut rest = s;
     while let Some(i) = rest.find(['&', '<', '>', '"', '\r']) {
         out.push_str(&rest[..i]);

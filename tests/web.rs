@@ -229,3 +229,79 @@ async fn the_panel_lists_every_annotation_and_follows_the_selection() {
         "only the source's row is marked once a source is selected"
     );
 }
+
+/// The ids of the annotations of `kind` in the view, in text order.
+fn view_ids(root: &Element, kind: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for e in all(root, &format!("#reading [data-kind={kind}]")) {
+        let id = e.get_attribute("data-ann-id").unwrap();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+fn button(root: &Element, label: &str) -> Element {
+    all(root, "button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap() == label)
+        .unwrap_or_else(|| panic!("a {label} button"))
+}
+
+#[wasm_bindgen_test]
+async fn an_edit_rewrites_only_the_panel_rows_it_changed() {
+    let root = mount().await;
+    let rows = || all(&root, ".list .item-quote");
+    let ids = |rows: &[Element]| -> Vec<String> {
+        rows.iter()
+            .map(|r| r.get_attribute("data-ann-ref").unwrap())
+            .collect()
+    };
+    let before = rows();
+    assert!(before.len() >= 3);
+    assert_eq!(ids(&before), view_ids(&root, "quote"));
+
+    // Delete the second quote: its row goes, and every other row is the element it was.
+    click(&before[1].query_selector(".item-text").unwrap().unwrap()).await;
+    click(&button(&root, "Delete")).await;
+    let after = rows();
+    assert_eq!(ids(&after), view_ids(&root, "quote"));
+    assert_eq!(after.len(), before.len() - 1);
+    let kept: Vec<&Element> = before
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, r)| r)
+        .collect();
+    for (old, new) in kept.iter().zip(&after) {
+        assert!(
+            old.is_same_node(Some(new)),
+            "row {} was rewritten",
+            ids(&[new.clone()])[0]
+        );
+    }
+
+    // Undo: the row is back in its place, the others still untouched, and the selection is
+    // marked on the row that came back.
+    click(&button(&root, "Undo")).await;
+    let undone = rows();
+    assert_eq!(ids(&undone), ids(&before));
+    for (i, (old, new)) in before.iter().zip(&undone).enumerate() {
+        assert_eq!(old.is_same_node(Some(new)), i != 1, "row {i}");
+    }
+    let selected: Vec<String> = all(&root, ".list .item.selected")
+        .iter()
+        .map(|e| e.get_attribute("data-ann-ref").unwrap())
+        .collect();
+    let selected_in_view: Vec<String> = all(&root, "#reading .hl.selected")
+        .iter()
+        .map(|e| e.get_attribute("data-ann-id").unwrap())
+        .collect();
+    assert_eq!(
+        selected.len(),
+        selected_in_view.len().min(1),
+        "rows marked: {selected:?}"
+    );
+    assert!(selected.iter().all(|id| selected_in_view.contains(id)));
+}

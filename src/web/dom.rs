@@ -93,11 +93,83 @@ pub fn clear_selection() {
     }
 }
 
-/// The CSS selector of annotation `id`'s elements: a CSS string, backslashes and quotes
-/// escaped (imported ids can hold anything).
+/// The CSS selector of annotation `id`'s elements.
 fn ann_selector(id: &str) -> String {
-    let quoted = id.replace('\\', "\\\\").replace('"', "\\\"");
-    format!("[data-ann-id=\"{quoted}\"]")
+    attribute_selector("data-ann-id", id)
+}
+
+/// The CSS selector of the elements whose attribute `name` is `value`: a CSS string,
+/// backslashes and quotes escaped (imported ids can hold anything).
+fn attribute_selector(name: &str, value: &str) -> String {
+    let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("[{name}=\"{quoted}\"]")
+}
+
+/// The first element under `root` whose attribute `name` is `value`.
+pub fn find_by_attribute(root: &Element, name: &str, value: &str) -> Option<Element> {
+    root.query_selector(&attribute_selector(name, value)).ok()?
+}
+
+/// A step of rewriting a list's rows (its child elements, each with a `data-ann-ref`), over
+/// the rows shown in order.
+pub enum RowEdit {
+    /// The next rows stay.
+    Keep(usize),
+    /// The next rows go.
+    Remove(usize),
+    /// This many rows, as markup, go before the next row.
+    Insert(usize, String),
+}
+
+/// Rewrites the rows of `list`. The row that had the keyboard focus gets it back if it was
+/// rewritten.
+pub fn edit_rows(list: &Element, edits: &[RowEdit]) {
+    let focused = document()
+        .active_element()
+        .filter(|e| list.contains(Some(e)))
+        .and_then(|e| e.get_attribute("data-ann-ref"));
+    if !edits.iter().any(|e| matches!(e, RowEdit::Keep(_))) {
+        // Nothing stays: one parse of the whole list.
+        let mut markup = String::new();
+        for e in edits {
+            if let RowEdit::Insert(_, m) = e {
+                markup.push_str(m);
+            }
+        }
+        list.set_inner_html(&markup);
+    } else {
+        let rows = list.children();
+        let mut at = 0;
+        for e in edits {
+            match e {
+                RowEdit::Keep(n) => at += *n as u32,
+                // The collection is live: the next row to remove is always at `at`.
+                RowEdit::Remove(n) => {
+                    for _ in 0..*n {
+                        if let Some(row) = rows.item(at) {
+                            row.remove();
+                        }
+                    }
+                }
+                RowEdit::Insert(n, markup) => {
+                    let _ = match rows.item(at) {
+                        Some(next) => next.insert_adjacent_html("beforebegin", markup),
+                        None => list.insert_adjacent_html("beforeend", markup),
+                    };
+                    at += *n as u32;
+                }
+            }
+        }
+    }
+    let lost = focused.filter(|_| {
+        !document()
+            .active_element()
+            .is_some_and(|e| list.contains(Some(&e)))
+    });
+    let row = lost.and_then(|id| find_by_attribute(list, "data-ann-ref", &id));
+    if let Some(row) = row.and_then(|r| r.dyn_into::<HtmlElement>().ok()) {
+        let _ = row.focus();
+    }
 }
 
 /// Takes the classes `selected` and `linked` from the elements that had them (`marked`)
