@@ -112,51 +112,57 @@ pub fn find_by_attribute(root: &Element, name: &str, value: &str) -> Option<Elem
 
 /// A step of rewriting a list's rows (its child elements, each with a `data-ann-ref`), over
 /// the rows shown in order.
-pub enum RowEdit {
-    /// The next rows stay.
+#[derive(Debug, PartialEq)]
+pub enum RowStep {
+    /// The next rows shown stay.
     Keep(usize),
-    /// The next rows go.
+    /// The next rows shown go.
     Remove(usize),
-    /// This many rows, as markup, go before the next row.
-    Insert(usize, String),
+    /// These of the new rows go before the next row shown.
+    Insert(std::ops::Range<usize>),
 }
 
-/// Rewrites the rows of `list`. The row that had the keyboard focus gets it back if it was
-/// rewritten.
-pub fn edit_rows(list: &Element, edits: &[RowEdit]) {
+/// Rewrites the rows of `list` by `steps`, `markup` writing new rows. The row that had the
+/// keyboard focus gets it back if it was rewritten.
+pub fn edit_rows(
+    list: &Element,
+    steps: &[RowStep],
+    markup: impl Fn(std::ops::Range<usize>) -> String,
+) {
     let focused = document()
         .active_element()
         .filter(|e| list.contains(Some(e)))
         .and_then(|e| e.get_attribute("data-ann-ref"));
-    if !edits.iter().any(|e| matches!(e, RowEdit::Keep(_))) {
+    if !steps.iter().any(|s| matches!(s, RowStep::Keep(_))) {
         // Nothing stays: one parse of the whole list.
-        let mut markup = String::new();
-        for e in edits {
-            if let RowEdit::Insert(_, m) = e {
-                markup.push_str(m);
+        let mut all = String::new();
+        for step in steps {
+            if let RowStep::Insert(rows) = step {
+                all.push_str(&markup(rows.clone()));
             }
         }
-        list.set_inner_html(&markup);
+        list.set_inner_html(&all);
     } else {
-        let rows = list.children();
+        let shown = list.children();
         let mut at = 0;
-        for e in edits {
-            match e {
-                RowEdit::Keep(n) => at += *n as u32,
+        for step in steps {
+            match step {
+                RowStep::Keep(n) => at += *n as u32,
                 // The collection is live: the next row to remove is always at `at`.
-                RowEdit::Remove(n) => {
+                RowStep::Remove(n) => {
                     for _ in 0..*n {
-                        if let Some(row) = rows.item(at) {
+                        if let Some(row) = shown.item(at) {
                             row.remove();
                         }
                     }
                 }
-                RowEdit::Insert(n, markup) => {
-                    let _ = match rows.item(at) {
-                        Some(next) => next.insert_adjacent_html("beforebegin", markup),
-                        None => list.insert_adjacent_html("beforeend", markup),
+                RowStep::Insert(rows) => {
+                    let html = markup(rows.clone());
+                    let _ = match shown.item(at) {
+                        Some(next) => next.insert_adjacent_html("beforebegin", &html),
+                        None => list.insert_adjacent_html("beforeend", &html),
                     };
-                    at += *n as u32;
+                    at += rows.len() as u32;
                 }
             }
         }

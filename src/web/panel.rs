@@ -311,17 +311,8 @@ impl ListElement {
     /// Writes the rows that changed since the last call, and marks the selected row.
     fn show(&mut self, rows: &Rc<Vec<Row>>, selected: Option<&str>) {
         if !Rc::ptr_eq(&self.shown, rows) {
-            let edits: Vec<dom::RowEdit> = row_steps(&self.shown, rows)
-                .into_iter()
-                .map(|step| match step {
-                    RowStep::Keep(n) => dom::RowEdit::Keep(n),
-                    RowStep::Remove(n) => dom::RowEdit::Remove(n),
-                    RowStep::Insert(range) => {
-                        dom::RowEdit::Insert(range.len(), rows_markup(&rows[range]))
-                    }
-                })
-                .collect();
-            dom::edit_rows(&self.element, &edits);
+            let steps = row_steps(&self.shown, rows);
+            dom::edit_rows(&self.element, &steps, |range| rows_markup(&rows[range]));
             self.shown = Rc::clone(rows);
         }
         if let Some(old) = self.marked.take() {
@@ -335,22 +326,12 @@ impl ListElement {
     }
 }
 
-/// A step of turning the rows shown into new rows, over the rows shown in order.
-#[derive(Debug, PartialEq)]
-enum RowStep {
-    /// The next rows shown stay.
-    Keep(usize),
-    /// The next rows shown go.
-    Remove(usize),
-    /// These new rows go before the next row shown.
-    Insert(std::ops::Range<usize>),
-}
-
 /// The steps that turn the rows `old` into `new` (each in the order shown, its ids unique):
 /// a row the same in both stays, a changed one is replaced, and the others are removed or
 /// inserted. A row whose place among the others changed (a renamed source) is removed and
 /// inserted at its new place.
-fn row_steps(old: &[Row], new: &[Row]) -> Vec<RowStep> {
+fn row_steps(old: &[Row], new: &[Row]) -> Vec<dom::RowStep> {
+    use dom::RowStep;
     use std::collections::HashSet;
     let old_ids: HashSet<&str> = old.iter().map(|r| r.id.as_str()).collect();
     let new_ids: HashSet<&str> = new.iter().map(|r| r.id.as_str()).collect();
