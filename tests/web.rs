@@ -40,8 +40,26 @@ fn first_quote_with_speaker(root: &Element) -> Element {
         .expect("the sample has a quote with a known speaker")
 }
 
+/// Clicks `el` and waits until the page, side panel included, shows the result.
 async fn click(el: &Element) {
     el.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+    yew::scheduler::flush().await;
+    panel_catches_up().await;
+}
+
+/// Waits for the side panel, which follows the store a frame behind (src/web/panel.rs,
+/// `SidePanel`): it catches up in a task after the next frame, and so does this.
+async fn panel_catches_up() {
+    use wasm_bindgen_futures::JsFuture;
+    let window = gloo::utils::window();
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        window.request_animation_frame(&resolve).unwrap();
+    });
+    JsFuture::from(frame).await.unwrap();
+    let task = js_sys::Promise::new(&mut |resolve, _| {
+        window.set_timeout_with_callback(&resolve).unwrap();
+    });
+    JsFuture::from(task).await.unwrap();
     yew::scheduler::flush().await;
 }
 
@@ -296,4 +314,34 @@ async fn an_edit_rewrites_only_the_panel_rows_it_changed() {
         .map(|e| e.get_attribute("data-ann-ref").unwrap())
         .collect();
     assert_eq!(selected, ids(&undone[1..2]), "rows marked");
+}
+
+#[wasm_bindgen_test]
+async fn the_panel_follows_the_article_a_frame_behind_with_the_latest_change() {
+    let root = mount().await;
+    let heading = || {
+        root.query_selector(".panel .selection h2")
+            .unwrap()
+            .map(|h| h.text_content().unwrap())
+    };
+    assert_eq!(heading(), None, "nothing is selected yet");
+    // Two quotes selected within one frame: the article marks the second at once...
+    let quotes = all(&root, "#reading [data-kind=quote]");
+    let (first, second) = (&quotes[0], &quotes[quotes.len() - 1]);
+    for quote in [first, second] {
+        quote.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+        yew::scheduler::flush().await;
+    }
+    assert!(second.class_list().contains("selected"));
+    assert!(!first.class_list().contains("selected"));
+    assert_eq!(heading(), None, "the panel waits for the next frame");
+    // ...and the panel, a frame later, shows the second only.
+    panel_catches_up().await;
+    let id = second.get_attribute("data-ann-id").unwrap();
+    assert_eq!(heading(), Some(format!("quote {id}")));
+    let selected_rows: Vec<String> = all(&root, ".list .item.selected")
+        .iter()
+        .map(|e| e.get_attribute("data-ann-ref").unwrap())
+        .collect();
+    assert_eq!(selected_rows, [id]);
 }

@@ -6,6 +6,8 @@ use crate::app::{Saved, STORAGE_KEY};
 use crate::offsets::{OffsetMap, Unit};
 use crate::Span;
 use gloo::storage::LocalStorage;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement};
 
@@ -76,6 +78,29 @@ fn offset_in_paragraph(view: &Element, node: &web_sys::Node, offset: u32) -> Opt
     let text = paragraph.text_content()?;
     let local = OffsetMap::new(&text).convert(units, Unit::Utf16, Unit::Byte)?;
     Some(start + local)
+}
+
+/// A task to run after the next frame is painted ([`after_next_paint`]); dropping it cancels
+/// the task.
+pub struct AfterPaint {
+    _frame: gloo::render::AnimationFrame,
+    _task: Rc<RefCell<Option<gloo::timers::callback::Timeout>>>,
+}
+
+/// Runs `f` in a task after the next frame: a timeout set from an animation frame callback
+/// runs once that frame is painted, not before it.
+pub fn after_next_paint(f: impl FnOnce() + 'static) -> AfterPaint {
+    let task = Rc::new(RefCell::new(None));
+    let slot = Rc::downgrade(&task);
+    let frame = gloo::render::request_animation_frame(move |_| {
+        if let Some(slot) = slot.upgrade() {
+            *slot.borrow_mut() = Some(gloo::timers::callback::Timeout::new(0, f));
+        }
+    });
+    AfterPaint {
+        _frame: frame,
+        _task: task,
+    }
 }
 
 /// Whether the user has text selected (a drag, not a click).

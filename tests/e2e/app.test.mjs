@@ -186,10 +186,13 @@ test('hostile text is shown as text, with exact offsets', async () => {
 });
 
 test('a long paste shows its first screens highlighted, then every highlight follows', async () => {
-  // 600 paragraphs: far more than the blocks highlighted in the first frame.
+  // 1,600 paragraphs, a quote in every eighth: far more than the blocks highlighted in the
+  // first frame, and the 200th quote (the panel's last row) in the 50th block of 32.
   const paragraphs = ['Published: 2024-05-09', 'Council vote set for spring'];
-  for (let i = 0; i < 600; i++) {
-    paragraphs.push(`"We will vote on the budget in March," Dana Oyelaran said on Tuesday, paragraph ${i} 👍🏽.`);
+  for (let i = 0; i < 1600; i++) {
+    paragraphs.push(i % 8 === 0
+      ? `"We will vote on the budget in March," Dana Oyelaran said on Tuesday, paragraph ${i} 👍🏽.`
+      : `The hall was full again and its doors stayed open late into the evening, paragraph ${i} 👍🏽.`);
   }
   const long = paragraphs.join('\n\n') + '\n';
   const cli = JSON.parse(execFileSync(join(root, 'target/release/newsmark'), ['annotate', '-'], { input: long }).toString());
@@ -200,12 +203,20 @@ test('a long paste shows its first screens highlighted, then every highlight fol
     requestAnimationFrame(() => {
       const view = document.getElementById('reading');
       const first = { text: view.textContent === t, pending: view.querySelectorAll('.block.pending').length, firstMarks: view.querySelector('.block').querySelectorAll('[data-ann-id]').length };
-      // The 200th quote's block is still plain: its panel row is clicked all the same.
-      const far = document.querySelectorAll('.item-quote')[199];
-      first.far = far.dataset.annRef;
-      first.farPlain = !view.querySelector(`[data-ann-id="${first.far}"]`);
-      far.click();
-      resolve(first);
+      // The panel lists the quotes a frame later (it follows the article a frame behind),
+      // while the 200th quote's block is still plain: its row is clicked all the same.
+      const clickFar = () => {
+        const far = document.querySelectorAll('.item-quote')[199];
+        if (!far) {
+          requestAnimationFrame(clickFar);
+          return;
+        }
+        first.far = far.dataset.annRef;
+        first.farPlain = !view.querySelector(`[data-ann-id="${first.far}"]`);
+        far.click();
+        resolve(first);
+      };
+      clickFar();
     });
   }), long);
   assert.ok(firstFrame.farPlain, 'the clicked quote had no highlight yet');
