@@ -107,8 +107,10 @@ for (const [label, text, pasteTarget] of [['5,000 words', article5k(texts), 50],
   results.page.push(r);
   row(`page ${label} (${r.annotations} annotations): paste → view (first screens highlighted)`, `${fmt(r.pasteMs, 0)} ms`, `≤ ${pasteTarget} ms`, r.pasteMs <= pasteTarget);
   row(`page ${label}: paste → every block highlighted`, `${fmt(r.pasteAllMs, 0)} ms`, '');
+  row(`page ${label}: paste → side panel listing it`, `${fmt(r.pastePanelMs, 0)} ms`, '');
   for (const edit of ['create', 'delete', 'undo']) {
     row(`page ${label}: ${edit} → view`, `${fmt(r[`${edit}Ms`])} ms`, '≤ 16 ms', r[`${edit}Ms`] <= 16);
+    row(`page ${label}: ${edit} → side panel`, `${fmt(r[`${edit}PanelMs`])} ms`, '');
   }
   row(`page ${label}: hover a quote → its speaker marked`, `${fmt(r.hoverMs)} ms`, '≤ 16 ms', r.hoverMs <= 16);
   const total = r.peakJsHeap + (r.wasmMemory ?? 0);

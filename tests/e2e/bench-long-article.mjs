@@ -58,29 +58,38 @@ export function denseArticle(wordCount) {
 }
 
 /// Runs `fn` in the page and resolves with the milliseconds from its start to the first
-/// frame after `ready()` holds (checked once per frame, so the check itself stays cheap).
-async function timeToView(page, fn, ready, arg) {
-  return page.evaluate(
-    ([fn, ready, arg]) => new Promise((resolve, reject) => {
-      const act = new Function('arg', fn);
-      const done = new Function('arg', ready);
+/// frame after `ready()` holds (checked once per frame, so the check itself stays cheap), and,
+/// given `panelReady`, to the first frame after that holds too (`{ ms, panelMs }`): the side
+/// panel catches up a frame after the article (src/web/panel.rs, `SidePanel`).
+async function timeToView(page, fn, ready, panelReady) {
+  const r = await page.evaluate(
+    ([fn, ready, panelReady]) => new Promise((resolve, reject) => {
+      const act = new Function(fn);
+      const done = new Function(ready);
+      const panelDone = panelReady ? new Function(panelReady) : null;
       const t0 = performance.now();
-      act(arg);
+      act();
       const deadline = t0 + 120000;
+      const out = { ms: null, panelMs: null };
+      // The frame a rAF callback belongs to is laid out and painted before the next task runs.
+      const at = (key) => setTimeout(() => {
+        out[key] = performance.now() - t0;
+        if (out.ms !== null && (!panelDone || out.panelMs !== null)) resolve(out);
+      }, 0);
+      let viewSeen = false;
+      let panelSeen = !panelDone;
       const frame = () => {
-        if (done(arg)) {
-          // The frame this rAF belongs to is laid out and painted before the next task runs.
-          setTimeout(() => resolve(performance.now() - t0), 0);
-        } else if (performance.now() > deadline) {
-          reject(new Error('the view was not updated within 120 s'));
-        } else {
-          requestAnimationFrame(frame);
-        }
+        if (!viewSeen && done()) { viewSeen = true; at('ms'); }
+        if (!panelSeen && panelDone()) { panelSeen = true; at('panelMs'); }
+        if (viewSeen && panelSeen) return;
+        if (performance.now() > deadline) reject(new Error('the view was not updated within 120 s'));
+        else requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
     }),
-    [fn, ready, arg],
+    [fn, ready, panelReady],
   );
+  return panelReady ? r : r.ms;
 }
 
 /// The page's own User Timing measures since the last call (the reducer, the view's
@@ -120,31 +129,47 @@ export async function measurePage(context, origin, text, label) {
   await parts(page);
   const result = { label, words: words(text), bytes: Buffer.byteLength(text) };
 
-  // Two figures from the same paste: the first frame showing the whole text with the first
+  // Three figures from the same paste: the first frame showing the whole text with the first
   // screens highlighted (what the reader sees; the view highlights the rest a few blocks per
-  // task), and the frame where every block has its highlights.
+  // task), the frame where every block has its highlights, and the frame where the side
+  // panel lists the article's annotations (it catches up a frame after the article).
   // Pasted as a user does: New article, then the paste (the clock starts at the paste).
   await page.click('#new-article');
   await page.waitForSelector('#article');
   Object.assign(result, await page.evaluate((arg) => new Promise((resolve) => {
+    // The panel's counts before the paste (of the article the page opened on): the panel has
+    // caught up when they change.
+    const counts = () => document.querySelector('.panel .counts')?.textContent;
+    const countsBefore = counts();
     const t0 = performance.now();
     const a = document.getElementById('article'); a.value = arg;
     a.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
     const view = document.getElementById('reading');
+    const out = { pasteMs: null, pasteAllMs: null, pastePanelMs: null };
+    // The frame a rAF callback belongs to is laid out and painted before the next task runs.
+    const at = (key) => setTimeout(() => {
+      out[key] = performance.now() - t0;
+      if (Object.values(out).every((v) => v !== null)) resolve(out);
+    }, 0);
     let seen = false;
-    let pasteMs = null;
+    let all = false;
+    let panel = false;
     const frame = () => {
       // The cheap test first: the whole text is read (a copy the size of the article) only
       // once highlights show.
       if (!seen && view.querySelector('.block:not(.pending) [data-ann-id]') && view.textContent.length === arg.length) {
-        seen = true; // that frame is laid out and painted before the next task runs
-        setTimeout(() => { pasteMs = performance.now() - t0; }, 0);
+        seen = true;
+        at('pasteMs');
       }
-      if (seen && !view.querySelector('.block.pending')) {
-        setTimeout(() => resolve({ pasteMs, pasteAllMs: performance.now() - t0 }), 0);
-        return;
+      if (seen && !all && !view.querySelector('.block.pending')) {
+        all = true;
+        at('pasteAllMs');
       }
-      requestAnimationFrame(frame);
+      if (!panel && counts() !== countsBefore) {
+        panel = true;
+        at('pastePanelMs');
+      }
+      if (!(seen && all && panel)) requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);
   }), text));
@@ -182,7 +207,10 @@ export async function measurePage(context, origin, text, label) {
     await cdp.send('Tracing.start', { categories: 'devtools.timeline,blink', transferMode: 'ReportEvents' });
   }
   if (process.env.PROFILE && label.startsWith('100')) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 100 }); await cdp.send('Profiler.start'); }
-  result.createMs = await timeToView(page, key('q'), `return !!document.querySelector('#reading [data-ann-id="${id}"]')`);
+  // The panel has caught up when the new quote is in its editor and in its list.
+  ({ ms: result.createMs, panelMs: result.createPanelMs } = await timeToView(page, key('q'),
+    `return !!document.querySelector('#reading [data-ann-id="${id}"]')`,
+    `return /^quote ${id}(?![0-9])/.test(document.querySelector('.panel .selection h2')?.textContent ?? '') && !!document.querySelector('.panel [data-ann-ref="${id}"]')`));
   if (process.env.TRACE && label.startsWith('100')) {
     const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
     await cdp.send('Tracing.end'); await done;
@@ -203,10 +231,14 @@ export async function measurePage(context, origin, text, label) {
 
   // Delete: the third detected quote, selected by a click before the clock starts.
   await page.evaluate(() => document.querySelector('#reading [data-ann-id="q3"]').click());
-  result.deleteMs = await timeToView(page, key('Delete'), `return !document.querySelector('#reading [data-ann-id="q3"]')`);
+  ({ ms: result.deleteMs, panelMs: result.deletePanelMs } = await timeToView(page, key('Delete'),
+    `return !document.querySelector('#reading [data-ann-id="q3"]')`,
+    `return !document.querySelector('.panel [data-ann-ref="q3"]') && !!document.querySelector('.panel .selection.empty')`));
   await sample('deleted');
   result.deleteParts = await parts(page);
-  result.undoMs = await timeToView(page, key('z', true), `return !!document.querySelector('#reading [data-ann-id="q3"]')`);
+  ({ ms: result.undoMs, panelMs: result.undoPanelMs } = await timeToView(page, key('z', true),
+    `return !!document.querySelector('#reading [data-ann-id="q3"]')`,
+    `return !!document.querySelector('.panel [data-ann-ref="q3"]')`));
   await sample('undone');
   result.undoParts = await parts(page);
 
@@ -238,7 +270,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const [label, text] of [['5,000 words', short], ['100,000 words', long]]) {
     const r = await measurePage(context, origin, text, label);
     const mb = (b) => (b / 1e6).toFixed(1);
-    console.log(`${label}: ${r.words} words, ${r.annotations} annotations; paste → view ${r.pasteMs.toFixed(0)} ms (all highlighted ${r.pasteAllMs.toFixed(0)} ms), create ${r.createMs.toFixed(1)} ms, delete ${r.deleteMs.toFixed(1)} ms, undo ${r.undoMs.toFixed(1)} ms, hover ${r.hoverMs.toFixed(1)} ms; peak JS heap ${mb(r.peakJsHeap)} MB, wasm memory ${r.wasmMemory ? mb(r.wasmMemory) : '?'} MB`);
+    console.log(`${label}: ${r.words} words, ${r.annotations} annotations; paste → view ${r.pasteMs.toFixed(0)} ms (all highlighted ${r.pasteAllMs.toFixed(0)} ms, panel ${r.pastePanelMs.toFixed(0)} ms), create ${r.createMs.toFixed(1)} ms (panel ${r.createPanelMs.toFixed(1)}), delete ${r.deleteMs.toFixed(1)} ms (panel ${r.deletePanelMs.toFixed(1)}), undo ${r.undoMs.toFixed(1)} ms (panel ${r.undoPanelMs.toFixed(1)}), hover ${r.hoverMs.toFixed(1)} ms; peak JS heap ${mb(r.peakJsHeap)} MB, wasm memory ${r.wasmMemory ? mb(r.wasmMemory) : '?'} MB`);
     const ms = (o) => Object.entries(o).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
     console.log(`  of which, in the page's own measures (ms): paste: ${ms(r.pasteParts)}; create: ${ms(r.createParts)}; delete: ${ms(r.deleteParts)}; undo: ${ms(r.undoParts)}`);
   }
