@@ -1738,15 +1738,16 @@ impl SourceDetector {
                 i += 1;
                 continue;
             }
-            if t.is(WordClass::STOP_WORD)
-                && !(t.is_cap()
-                    && i > body_start
-                    && !all_caps
-                    && !matches!(
-                        lower,
-                        "and" | "or" | "of" | "in" | "for" | "at" | "on" | "to" | "it" | "i"
-                    ))
-            {
+            // A stop word ends the phrase, unless it is capitalised inside it (part of a
+            // name or title) in a text not all in capitals; "And", "Of" and the like still do.
+            let capitalised_inside = t.is_cap()
+                && i > body_start
+                && !all_caps
+                && !matches!(
+                    lower,
+                    "and" | "or" | "of" | "in" | "for" | "at" | "on" | "to" | "it" | "i"
+                );
+            if t.is(WordClass::STOP_WORD) && !capitalised_inside {
                 break;
             }
             if all_caps && t.is(WordClass::SPEECH_VERB) {
