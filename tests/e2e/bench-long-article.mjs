@@ -57,39 +57,40 @@ export function denseArticle(wordCount) {
   return paragraphs.join('\n\n') + '\n';
 }
 
-/// Runs `fn` in the page and resolves with the milliseconds from its start to the first
-/// frame after `ready()` holds (checked once per frame, so the check itself stays cheap), and,
-/// given `panelReady`, to the first frame after that holds too (`{ ms, panelMs }`): the side
-/// panel catches up a frame after the article (src/web/panel.rs, `SidePanel`).
-async function timeToView(page, fn, ready, panelReady) {
-  const r = await page.evaluate(
-    ([fn, ready, panelReady]) => new Promise((resolve, reject) => {
-      const act = new Function(fn);
-      const done = new Function(ready);
-      const panelDone = panelReady ? new Function(panelReady) : null;
+/// Runs `act` in the page and resolves with, for each named condition of `until`, the
+/// milliseconds from its start to the first frame after the condition holds (checked once per
+/// frame, in order, so the check itself stays cheap). Each condition is a function body of
+/// `arg`, `seen` (the conditions already met) and what `before` returned before the clock
+/// started. The side panel follows the article a frame behind (src/web/panel.rs,
+/// `SidePanel`), so its conditions hold a frame or more after the article's.
+async function timeFrames(page, { before = 'return null', act, until }, arg = null) {
+  return page.evaluate(
+    ([before, act, until, arg]) => new Promise((resolve, reject) => {
+      const checks = Object.entries(until).map(([name, body]) => [name, new Function('arg', 'seen', 'before', body)]);
+      const earlier = new Function('arg', before)(arg);
       const t0 = performance.now();
-      act();
+      new Function('arg', act)(arg);
       const deadline = t0 + 120000;
-      const out = { ms: null, panelMs: null };
-      // The frame a rAF callback belongs to is laid out and painted before the next task runs.
-      const at = (key) => setTimeout(() => {
-        out[key] = performance.now() - t0;
-        if (out.ms !== null && (!panelDone || out.panelMs !== null)) resolve(out);
-      }, 0);
-      let viewSeen = false;
-      let panelSeen = !panelDone;
+      const seen = {};
+      const out = {};
       const frame = () => {
-        if (!viewSeen && done()) { viewSeen = true; at('ms'); }
-        if (!panelSeen && panelDone()) { panelSeen = true; at('panelMs'); }
-        if (viewSeen && panelSeen) return;
-        if (performance.now() > deadline) reject(new Error('the view was not updated within 120 s'));
+        for (const [name, holds] of checks) {
+          if (seen[name] || !holds(arg, seen, earlier)) continue;
+          seen[name] = true;
+          // The frame a rAF callback belongs to is laid out and painted before the next task runs.
+          setTimeout(() => {
+            out[name] = performance.now() - t0;
+            if (Object.keys(out).length === checks.length) resolve(out);
+          }, 0);
+        }
+        if (Object.keys(seen).length === checks.length) return;
+        if (performance.now() > deadline) reject(new Error(`not within 120 s: ${checks.map(([n]) => n).filter((n) => !seen[n])}`));
         else requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
     }),
-    [fn, ready, panelReady],
+    [before, act, until, arg],
   );
-  return panelReady ? r : r.ms;
 }
 
 /// The page's own User Timing measures since the last call (the reducer, the view's
@@ -136,43 +137,21 @@ export async function measurePage(context, origin, text, label) {
   // Pasted as a user does: New article, then the paste (the clock starts at the paste).
   await page.click('#new-article');
   await page.waitForSelector('#article');
-  Object.assign(result, await page.evaluate((arg) => new Promise((resolve) => {
+  Object.assign(result, await timeFrames(page, {
     // The panel's counts before the paste (of the article the page opened on): the panel has
     // caught up when they change.
-    const counts = () => document.querySelector('.panel .counts')?.textContent;
-    const countsBefore = counts();
-    const t0 = performance.now();
-    const a = document.getElementById('article'); a.value = arg;
-    a.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-    const view = document.getElementById('reading');
-    const out = { pasteMs: null, pasteAllMs: null, pastePanelMs: null };
-    // The frame a rAF callback belongs to is laid out and painted before the next task runs.
-    const at = (key) => setTimeout(() => {
-      out[key] = performance.now() - t0;
-      if (Object.values(out).every((v) => v !== null)) resolve(out);
-    }, 0);
-    let seen = false;
-    let all = false;
-    let panel = false;
-    const frame = () => {
+    before: `return document.querySelector('.panel .counts')?.textContent`,
+    act: `const a = document.getElementById('article'); a.value = arg;
+          a.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));`,
+    until: {
       // The cheap test first: the whole text is read (a copy the size of the article) only
       // once highlights show.
-      if (!seen && view.querySelector('.block:not(.pending) [data-ann-id]') && view.textContent.length === arg.length) {
-        seen = true;
-        at('pasteMs');
-      }
-      if (seen && !all && !view.querySelector('.block.pending')) {
-        all = true;
-        at('pasteAllMs');
-      }
-      if (!panel && counts() !== countsBefore) {
-        panel = true;
-        at('pastePanelMs');
-      }
-      if (!(seen && all && panel)) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  }), text));
+      pasteMs: `const view = document.getElementById('reading');
+                return !!view.querySelector('.block:not(.pending) [data-ann-id]') && view.textContent.length === arg.length;`,
+      pasteAllMs: `return seen.pasteMs && !document.querySelector('#reading .block.pending');`,
+      pastePanelMs: `return document.querySelector('.panel .counts')?.textContent !== before;`,
+    },
+  }, text));
   await sample('pasted');
   result.pasteParts = await parts(page);
   result.annotations = await page.$$eval('#reading [data-ann-id]', (els) => new Set(els.map((e) => e.dataset.annId)).size);
@@ -208,9 +187,10 @@ export async function measurePage(context, origin, text, label) {
   }
   if (process.env.PROFILE && label.startsWith('100')) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 100 }); await cdp.send('Profiler.start'); }
   // The panel has caught up when the new quote is in its editor and in its list.
-  ({ ms: result.createMs, panelMs: result.createPanelMs } = await timeToView(page, key('q'),
-    `return !!document.querySelector('#reading [data-ann-id="${id}"]')`,
-    `return /^quote ${id}(?![0-9])/.test(document.querySelector('.panel .selection h2')?.textContent ?? '') && !!document.querySelector('.panel [data-ann-ref="${id}"]')`));
+  Object.assign(result, await timeFrames(page, { act: key('q'), until: {
+    createMs: `return !!document.querySelector('#reading [data-ann-id="${id}"]')`,
+    createPanelMs: `return /^quote ${id}(?![0-9])/.test(document.querySelector('.panel .selection h2')?.textContent ?? '') && !!document.querySelector('.panel [data-ann-ref="${id}"]')`,
+  } }));
   if (process.env.TRACE && label.startsWith('100')) {
     const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
     await cdp.send('Tracing.end'); await done;
@@ -231,23 +211,26 @@ export async function measurePage(context, origin, text, label) {
 
   // Delete: the third detected quote, selected by a click before the clock starts.
   await page.evaluate(() => document.querySelector('#reading [data-ann-id="q3"]').click());
-  ({ ms: result.deleteMs, panelMs: result.deletePanelMs } = await timeToView(page, key('Delete'),
-    `return !document.querySelector('#reading [data-ann-id="q3"]')`,
-    `return !document.querySelector('.panel [data-ann-ref="q3"]') && !!document.querySelector('.panel .selection.empty')`));
+  Object.assign(result, await timeFrames(page, { act: key('Delete'), until: {
+    deleteMs: `return !document.querySelector('#reading [data-ann-id="q3"]')`,
+    deletePanelMs: `return !document.querySelector('.panel [data-ann-ref="q3"]') && !!document.querySelector('.panel .selection.empty')`,
+  } }));
   await sample('deleted');
   result.deleteParts = await parts(page);
-  ({ ms: result.undoMs, panelMs: result.undoPanelMs } = await timeToView(page, key('z', true),
-    `return !!document.querySelector('#reading [data-ann-id="q3"]')`,
-    `return !!document.querySelector('.panel [data-ann-ref="q3"]')`));
+  Object.assign(result, await timeFrames(page, { act: key('z', true), until: {
+    undoMs: `return !!document.querySelector('#reading [data-ann-id="q3"]')`,
+    undoPanelMs: `return !!document.querySelector('.panel [data-ann-ref="q3"]')`,
+  } }));
   await sample('undone');
   result.undoParts = await parts(page);
 
   // Hover: the pointer enters a quote with a speaker; its speaker is marked as linked.
-  result.hoverMs = await timeToView(page,
-    `const q = [...document.querySelectorAll('#reading [data-kind="quote"]')].find((e) => !/unknown/.test(e.title));
-     document.querySelector('#reading .linked')?.classList.remove('linked');
-     q.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));`,
-    `return !!document.querySelector('#reading .linked')`);
+  Object.assign(result, await timeFrames(page, {
+    act: `const q = [...document.querySelectorAll('#reading [data-kind="quote"]')].find((e) => !/unknown/.test(e.title));
+          document.querySelector('#reading .linked')?.classList.remove('linked');
+          q.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));`,
+    until: { hoverMs: `return !!document.querySelector('#reading .linked')` },
+  }));
   result.hoverParts = await parts(page);
 
   result.peakJsHeap = Math.max(...samples.map((s) => s.jsHeap));
