@@ -218,11 +218,7 @@ async fn the_panel_lists_every_annotation_and_follows_the_selection() {
     let row = all(&root, ".list .item-quote")[1].clone();
     let id = row.get_attribute("data-ann-ref").unwrap();
     click(&row.query_selector(".item-text").unwrap().unwrap()).await;
-    let selected_rows: Vec<String> = all(&root, ".list .item.selected")
-        .iter()
-        .map(|e| e.get_attribute("data-ann-ref").unwrap())
-        .collect();
-    assert_eq!(selected_rows, [id.clone()]);
+    assert_eq!(selected_rows(&root), [id.clone()]);
     assert!(all(&root, &format!("#reading [data-ann-id=\"{id}\"]"))[0]
         .class_list()
         .contains("selected"));
@@ -237,12 +233,8 @@ async fn the_panel_lists_every_annotation_and_follows_the_selection() {
         .unwrap()
         .unwrap();
     click(&source).await;
-    let selected_rows: Vec<String> = all(&root, ".list .item.selected")
-        .iter()
-        .map(|e| e.get_attribute("data-ann-ref").unwrap())
-        .collect();
     assert_eq!(
-        selected_rows,
+        selected_rows(&root),
         [source_id],
         "only the source's row is marked once a source is selected"
     );
@@ -258,6 +250,14 @@ fn view_ids(root: &Element, kind: &str) -> Vec<String> {
         }
     }
     ids
+}
+
+/// The ids of the panel's rows marked as selected, in order.
+fn selected_rows(root: &Element) -> Vec<String> {
+    all(root, ".list .item.selected")
+        .iter()
+        .map(|e| e.get_attribute("data-ann-ref").unwrap())
+        .collect()
 }
 
 fn button(root: &Element, label: &str) -> Element {
@@ -309,11 +309,7 @@ async fn an_edit_rewrites_only_the_panel_rows_it_changed() {
     }
     // The row that came back is a new element: selecting it marks it, and no other row.
     click(&undone[1].query_selector(".item-text").unwrap().unwrap()).await;
-    let selected: Vec<String> = all(&root, ".list .item.selected")
-        .iter()
-        .map(|e| e.get_attribute("data-ann-ref").unwrap())
-        .collect();
-    assert_eq!(selected, ids(&undone[1..2]), "rows marked");
+    assert_eq!(selected_rows(&root), ids(&undone[1..2]), "rows marked");
 }
 
 #[wasm_bindgen_test]
@@ -339,9 +335,5 @@ async fn the_panel_follows_the_article_a_frame_behind_with_the_latest_change() {
     panel_catches_up().await;
     let id = second.get_attribute("data-ann-id").unwrap();
     assert_eq!(heading(), Some(format!("quote {id}")));
-    let selected_rows: Vec<String> = all(&root, ".list .item.selected")
-        .iter()
-        .map(|e| e.get_attribute("data-ann-ref").unwrap())
-        .collect();
-    assert_eq!(selected_rows, [id]);
+    assert_eq!(selected_rows(&root), [id]);
 }
