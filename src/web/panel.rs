@@ -282,9 +282,10 @@ struct ListProps {
 /// The list writes its own element: its rows as markup, and on a change only the rows that
 /// changed (as Yew elements, the rows cost a 5,000-word paste about 25 ms; rewritten whole,
 /// the 200 rows a list shows of a long article were styled and laid out again on every
-/// edit that shifted them). It is
-/// written while rendering, as the reading view's paragraphs are, so that the frame that
-/// shows a change shows the list changed too. Selecting moves a class, and no row is written.
+/// edit that shifted them). It is written while rendering, as the reading view's paragraphs
+/// are, so that the frame that shows the panel's change shows the list changed too (an
+/// effect would leave the list one more frame behind). Selecting moves a class, and no row
+/// is written.
 #[function_component(AnnotationList)]
 fn annotation_list(props: &ListProps) -> Html {
     let list = use_mut_ref(|| ListElement::new(props.dispatch.clone()));
