@@ -302,7 +302,7 @@ fn rule_table() -> Vec<(&'static str, &'static str, ParseFn)> {
         ),
         (
             "ago",
-            r"(?:(?P<n>{NUM}|an?|a{SP}few|few|several|a{SP}couple{SP}of|couple{SP}of|some|many){SP})?{B}(?P<u>{UNIT})s?{SP}ago{B}",
+            r"(?:{B}(?P<n>{NUM}|an?|a{SP}few|few|several|a{SP}couple{SP}of|couple{SP}of|some|many){SP})?{B}(?P<u>{UNIT})s?{SP}ago{B}",
             parse_ago,
         ),
         (
