@@ -3,7 +3,8 @@
 //! ago" includes "ago").
 //!
 //! Design: a table of [`Rule`]s, each a regex pattern plus a small parse function. All the
-//! patterns are searched together, as one lazy DFA with a pattern per rule, once over the
+//! patterns are searched together, as one DFA with a pattern per rule (built from
+//! `date_rules.rs` by `build.rs`, at build time), once over the
 //! text (leftmost match first; among rules matching at the same place, the earlier rule in
 //! the table wins, so longer forms come first). The DFA only finds matches and says which
 //! rule matched; resolving capture groups in so large an automaton would cost far more than
@@ -21,14 +22,19 @@
 //!
 //! [`resolve`]: crate::normalise::timex::resolve
 
+use super::date_rules::{expand, RULES};
 use crate::model::{Diagnostic, Span, TimexType};
 use crate::normalise::timex::{
     ExprKind, PartOfDay, Relative, Season, Shift, TemporalExpr, Tense, TimeOfDay, Unit,
 };
 use crate::text::is_ascii_word;
 use chrono::{NaiveDate, Weekday};
+use regex_automata::dfa::{sparse, Automaton};
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
+use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
+use regex_automata::Anchored;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DateMention {
@@ -36,42 +42,35 @@ pub struct DateMention {
     pub expr: TemporalExpr,
 }
 
-/// Finds temporal expressions. Build once (compiling the patterns is the expensive part) and
-/// reuse.
+/// Finds temporal expressions. Build once (compiling the rules' own patterns is the
+/// expensive part) and reuse.
 pub struct DateDetector {
-    /// Every rule's pattern, without capture groups, as one pattern each of a lazy DFA
+    /// Every rule's pattern, without capture groups, as one pattern each of a DFA
     /// (leftmost-first, so it behaves as their alternation in table order and its match
     /// says which rule matched), searched anchored at each place an expression can start
-    /// (`can_start_at`). An unanchored search finds the same matches, but its lazy DFA
-    /// carries every rule's start in every state: on text it has not seen, building those
-    /// states cost ten to a hundred times the search itself (the first paste of an article
-    /// in the page).
-    combined: regex_automata::hybrid::dfa::DFA,
-    /// The search caches, one per thread using the detector at once.
-    caches: regex_automata::util::pool::Pool<SearchCache, CacheMaker>,
+    /// (`can_start_at`): an unanchored search finds the same matches, but its automaton
+    /// carries every rule's start in every state.
+    ///
+    /// `build.rs` determinises it from [`date_rules`](super::date_rules) at build time; it
+    /// is read here from the binary. A lazy DFA, as this was before, built its states while
+    /// reading text it had not seen: half of the first annotation of a 5,000-word article in
+    /// the page, and 0.55 MB of states kept after it. Built whole, it has about 4,000
+    /// states; sparse, it takes 100 KB (dense, 2 MB).
+    combined: sparse::DFA<&'static [u8]>,
+    /// The state after an expression's first byte, by `word_before << 8 | byte` (whether
+    /// an ASCII word byte comes before it). The start states have the most transitions,
+    /// which a sparse DFA searches one by one.
+    after_first: Vec<StateID>,
+    /// A bit per `word_before << 16 | first byte << 8 | second byte`: set when the anchored
+    /// search from such a place dies by its second byte without a match. Most places do,
+    /// and a bit costs less than stepping the DFA twice.
+    dead_starts: Vec<u64>,
     rules: Vec<Rule>,
 }
 
-/// What the search learns as it reads text, kept for the next texts.
-struct SearchCache {
-    /// The lazy DFA's states.
-    dfa: regex_automata::hybrid::dfa::Cache,
-    /// A bit per (whether an ASCII word byte comes before, first byte, second byte): set
-    /// once the anchored search from such a place was seen to die by its second byte
-    /// without a match. Most places die so, and a bit costs less than finding the DFA's
-    /// start state and stepping it twice. It is a fact about the patterns, so it stays
-    /// true when the lazy DFA's cache is cleared.
-    dead_starts: Vec<u64>,
-}
-
-impl SearchCache {
-    fn new(dfa: &regex_automata::hybrid::dfa::DFA) -> SearchCache {
-        SearchCache {
-            dfa: dfa.create_cache(),
-            dead_starts: vec![0; 2 * 256 * 256 / 64],
-        }
-    }
-}
+/// The DFA `build.rs` wrote: the rules' alternation, anchored, minimised, sparse, in the
+/// target's byte order.
+static COMBINED_DFA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/dates.dfa"));
 
 impl Default for DateDetector {
     fn default() -> Self {
@@ -80,9 +79,6 @@ impl Default for DateDetector {
 }
 
 type ParseFn = fn(&Hit) -> Option<Found>;
-
-/// Upper bound on each lazy DFA cache (bytes).
-const DFA_CACHE_LIMIT: usize = 16 << 20;
 
 /// Matches longer than this (no real expression is) are not searched again for shorter
 /// readings when rejected.
@@ -94,7 +90,7 @@ struct Rule {
     name: &'static str,
     /// The rule's pattern anchored at both ends, run on a matched slice for its groups.
     /// Without a lazy DFA: the slice is known to match, so a DFA pass to find the match
-    /// first would only add work (and states to build on new text).
+    /// first would only add work (and states to build).
     anchored: Regex,
     parse: ParseFn,
 }
@@ -167,274 +163,53 @@ impl Found {
     }
 }
 
-// -----------------------------------------------------------------------------------------
-// Pattern building blocks. `{NAME}` in a rule pattern is replaced by the block; blocks hold
-// no named groups, so a rule may use one several times.
-
-const BLOCKS: &[(&str, &str)] = &[
-    // ASCII word boundary: Unicode \b would keep the fast DFA engines off non-ASCII text.
-    ("{B}", r"(?-u:\b)"),
-    // Horizontal space inside an expression (expressions do not run across lines).
-    ("{SP}", r"[ \t\x{A0}\x{202F}]+"),
-    (
-        "{MONTHF}",
-        r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december){B})",
-    ),
-    (
-        "{MONTHA}",
-        r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december){B}|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)(?:\.|{B}))",
-    ),
-    (
-        "{WD}",
-        r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday){B})",
-    ),
-    (
-        "{WDA}",
-        r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday){B}|(?:mon|tues|tue|wed|thurs|thur|thu|fri|sat|sun)(?:\.|{B}))",
-    ),
-    ("{YEAR}", r"(?:[12][0-9]{3})"),
-    (
-        "{NUM}",
-        r"(?:{B}(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,6}(?:\.[0-9]+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine){B})?|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten|one|two|three|four|five|six|seven|eight|nine|(?:a|one){SP}hundred|hundred){B})",
-    ),
-    (
-        "{UNIT}",
-        r"(?:second|minute|hour|day|week|fortnight|month|year|decade|centur(?:y|ie)|millenni(?:um|a))",
-    ),
-    // Modifiers kept inside the extent ("early 2024", "mid-2023", "the end of 2023",
-    // "earlier this week"); they would carry TIMEX3 `mod`, the value is unchanged.
-    (
-        "{MOD}",
-        r"(?:(?:the{SP})?(?:very{SP})?(?:end|beginning|start|middle|turn){SP}of{SP}(?:the{SP})?|(?:early|earlier|late|later){SP}|mid(?:-|{SP}))",
-    ),
-    (
-        "{TZ}",
-        r"(?-i:GMT|UTC|BST|CET|CEST|EET|EEST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|PT|KST|JST|IST|HKT|SGT|AEST|AEDT|MSK|WIB|local{SP}time)",
-    ),
-    (
-        "{ORDW}",
-        r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first|twenty-second)",
-    ),
+/// Each rule's parse function, in the order of [`RULES`] (checked when the detector is
+/// built).
+const PARSERS: &[(&str, ParseFn)] = &[
+    ("iso_datetime", parse_iso_datetime),
+    ("iso_date", parse_iso_date),
+    ("numeric_date", parse_numeric_date),
+    ("day_month_year", parse_day_month_year),
+    ("month_day_year", parse_month_day_year),
+    ("month_year", parse_month_year),
+    ("month_relative_year", parse_month_relative_year),
+    ("quarter", parse_quarter),
+    ("quarter_abbreviation", parse_quarter_abbreviation),
+    ("fiscal_year", parse_fiscal_year),
+    ("season", parse_season),
+    ("decade", parse_decade),
+    ("century", parse_century),
+    ("ago", parse_ago),
+    ("set_every", parse_set_every),
+    ("set_times", parse_set_times),
+    ("set_adverb", parse_set_adverb),
+    ("set_weekday_plural", parse_set_weekday_plural),
+    ("duration_relative", parse_duration_relative),
+    ("unit_edge", parse_unit_edge),
+    ("relative_unit", parse_relative_unit),
+    ("weekend", parse_weekend),
+    ("relative_day", parse_relative_day),
+    ("part_of_day", parse_part_of_day),
+    ("weekday", parse_weekday),
+    ("clock_am_pm", parse_clock_am_pm),
+    ("clock_24", parse_clock_24),
+    ("noon", parse_noon),
+    ("duration_range_first", parse_duration_range_first),
+    ("duration", parse_duration),
+    ("vague_units", parse_vague_units),
+    ("month", parse_month),
+    ("year", parse_year),
+    ("year_range_end", parse_year_range_end),
+    ("reference", parse_reference),
 ];
-
-fn expand(pattern: &str) -> String {
-    let mut p = pattern.to_string();
-    // Blocks refer to other blocks, so repeat until nothing changes.
-    loop {
-        let before = p.clone();
-        for (name, block) in BLOCKS {
-            p = p.replace(name, block);
-        }
-        if p == before {
-            return p;
-        }
-    }
-}
-
-/// The rule table, in priority order: where several rules match at the same position the
-/// first wins, so more specific and longer forms come first.
-fn rule_table() -> Vec<(&'static str, &'static str, ParseFn)> {
-    vec![
-        (
-            "iso_datetime",
-            r"{B}(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})[T ](?P<hh>[0-9]{2}):(?P<mm>[0-9]{2})(?::(?P<ss>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?",
-            parse_iso_datetime,
-        ),
-        (
-            "iso_date",
-            r"{B}(?P<y>[0-9]{4})(?P<s1>[-/.])(?P<m>[0-9]{1,2})(?P<s2>[-/.])(?P<d>[0-9]{1,2}){B}",
-            parse_iso_date,
-        ),
-        (
-            "numeric_date",
-            r"{B}(?P<a>[0-9]{1,2})(?P<s1>[-/.])(?P<b>[0-9]{1,2})(?P<s2>[-/.])(?P<y>[0-9]{4}){B}",
-            parse_numeric_date,
-        ),
-        (
-            "day_month_year",
-            r"(?:(?P<wd>{WDA}),?{SP})?(?:the{SP})?{B}(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?(?:{SP}of)?{SP}(?P<m>{MONTHA})(?:,?{SP}(?P<y>{YEAR}){B})?",
-            parse_day_month_year,
-        ),
-        (
-            "month_day_year",
-            r"(?:(?P<wd>{WDA}),?{SP})?(?P<m>{MONTHA}){SP}(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?{B}(?:,?{SP}(?P<y>{YEAR}){B})?",
-            parse_month_day_year,
-        ),
-        (
-            "month_year",
-            r"(?P<mod>{MOD})?(?P<m>{MONTHA})(?:,?{SP}|{SP}of{SP})(?P<y>{YEAR}){B}",
-            parse_month_year,
-        ),
-        (
-            "month_relative_year",
-            r"(?P<mod>{MOD})?(?P<m>{MONTHF}){SP}(?:of{SP})?(?P<rel>last|this|next){SP}year{B}",
-            parse_month_relative_year,
-        ),
-        (
-            "quarter",
-            r"(?P<mod>{MOD})?(?:the{SP})?(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)(?P<hyphen>-|{SP})(?P<unit>quarter|half){B}(?:{SP}of{SP}(?:(?P<y>{YEAR}){B}|(?P<rel>last|this|next){SP}year{B}|(?P<theyear>the{SP}year){B})|,?{SP}(?P<y2>{YEAR}){B})?",
-            parse_quarter,
-        ),
-        (
-            "quarter_abbreviation",
-            r"{B}(?:(?P<y0>{YEAR})[ -]?(?P<k0>[qh])(?P<n0>[1-4])|(?P<k>[qh])(?P<n>[1-4])(?:[ -]?(?P<y>{YEAR})|(?P<y2>'[0-9]{2}))?){B}",
-            parse_quarter_abbreviation,
-        ),
-        (
-            "fiscal_year",
-            r"(?P<mod>{MOD})?{B}(?:fiscal{SP}(?:year{SP})?(?P<y>{YEAR}|'?[0-9]{2})|(?P<fy>fy){SP}?(?P<y2>{YEAR}|[0-9]{2})){B}",
-            parse_fiscal_year,
-        ),
-        (
-            "season",
-            r"(?P<mod>{MOD})?(?:(?:the{SP})?(?P<rel>last|this|next|past|coming|previous){SP}|(?P<the>the){SP})?{B}(?P<s>spring|summer|autumn|fall|winter){B}(?:{SP}of{SP}(?P<y>{YEAR}){B}|{SP}(?P<y2>{YEAR}){B}|(?:{SP}of)?{SP}(?P<yrel>last|this|next){SP}year{B})?",
-            parse_season,
-        ),
-        (
-            "decade",
-            r"(?P<mod>{MOD})?(?:{B}(?P<d4>[12][0-9]{2})0['’]?s|['’](?P<d2>[0-9])0s){B}",
-            parse_decade,
-        ),
-        (
-            "century",
-            r"(?P<mod>{MOD})?(?:{B}(?P<n>[0-9]{1,2})(?:st|nd|rd|th)|{B}(?P<w>{ORDW}))(?:{SP}|-)century{B}",
-            parse_century,
-        ),
-        (
-            "ago",
-            r"(?:{B}(?P<n>{NUM}|an?|a{SP}few|few|several|a{SP}couple{SP}of|couple{SP}of|some|many){SP})?{B}(?P<u>{UNIT})s?{SP}ago{B}",
-            parse_ago,
-        ),
-        (
-            "set_every",
-            r"{B}(?P<q>every|each){SP}(?:(?P<other>other){SP}|(?P<n>{NUM}){SP})?(?P<u>(?:{UNIT})s?{B}|{WD}|(?:morning|afternoon|evening|night|weekend|spring|summer|autumn|fall|winter){B}|{MONTHF})",
-            parse_set_every,
-        ),
-        (
-            "set_times",
-            r"{B}(?P<f>once|twice|thrice|{NUM}{SP}times){SP}(?:a|an|per|each|every){SP}(?P<u>{UNIT}){B}",
-            parse_set_times,
-        ),
-        (
-            "set_adverb",
-            r"{B}(?P<a>daily|weekly|monthly|annually|yearly|hourly|nightly|quarterly|biweekly|fortnightly){B}",
-            parse_set_adverb,
-        ),
-        (
-            "set_weekday_plural",
-            r"{B}(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s{B}",
-            parse_set_weekday_plural,
-        ),
-        (
-            "duration_relative",
-            r"(?:the{SP})?{B}(?P<rel>past|last|next|coming|previous|following|first|final){SP}(?P<n>{NUM}|few|several|couple{SP}of|many){SP}(?P<u>{UNIT})s?{B}",
-            parse_duration_relative,
-        ),
-        (
-            "unit_edge",
-            r"(?:the{SP})?(?:very{SP})?{B}(?P<edge>end|beginning|start|middle|turn){SP}of{SP}(?:the{SP})?(?P<u>week|month|year|decade|century){B}",
-            parse_unit_edge,
-        ),
-        (
-            "relative_unit",
-            r"(?P<mod>{MOD})?(?:(?P<the>the){SP})?{B}(?P<rel>this|last|next|past|coming|previous|following|current|same){SP}(?:(?:fiscal|calendar){SP})?(?P<u>week|weekend|month|quarter|year|decade|century|day){B}",
-            parse_relative_unit,
-        ),
-        (
-            "weekend",
-            r"(?P<mod>{MOD})?the{SP}weekend{B}",
-            parse_weekend,
-        ),
-        (
-            "relative_day",
-            r"(?P<mod>{MOD})?(?:(?P<before>the{SP}day{SP}before{SP}yesterday)|(?P<after>the{SP}day{SP}after{SP}tomorrow)|{B}(?P<rd>today|tonight|yesterday|tomorrow))(?:{SP}(?P<part>morning|afternoon|evening|night))?{B}",
-            parse_relative_day,
-        ),
-        (
-            "part_of_day",
-            r"(?P<mod>{MOD})?{B}(?P<rel>this|last){SP}(?P<part>morning|afternoon|evening|night){B}",
-            parse_part_of_day,
-        ),
-        (
-            "weekday",
-            r"(?:(?P<mod>early|late){SP})?(?:{B}(?P<rel>last|this|next|past|coming){SP})?(?P<wd>{WD})(?:{SP}(?P<part>morning|afternoon|evening|night){B})?",
-            parse_weekday,
-        ),
-        (
-            "clock_am_pm",
-            r"{B}(?P<h>[0-9]{1,2})(?:[:.](?P<m>[0-5][0-9]))?{SP}?(?P<ap>[ap])(?:\.m\.|\.?m{B})(?:{SP}(?P<tz>{TZ}){B})?(?:,?{SP}(?P<wd>{WD}))?",
-            parse_clock_am_pm,
-        ),
-        (
-            "clock_24",
-            r"{B}(?P<h>[0-9]{1,2}):(?P<m>[0-5][0-9]){B}(?:{SP}?(?P<hrs>hrs|h){B})?(?:{SP}(?P<tz>{TZ}){B})?(?:,?{SP}(?P<wd>{WD}))?",
-            parse_clock_24,
-        ),
-        (
-            "noon",
-            r"{B}(?P<w>noon|midday|midnight){B}(?:,?{SP}(?P<wd>{WD}))?",
-            parse_noon,
-        ),
-        (
-            // "between 12 and 18 months": the first number takes the unit (TimeML marks
-            // "12" as P12M); "18 months" is found next.
-            "duration_range_first",
-            r"{B}(?P<n1>{NUM}){SP}(?:and|to|or){SP}(?:{NUM}){SP}(?P<u>{UNIT})s?{B}",
-            parse_duration_range_first,
-        ),
-        (
-            "duration",
-            r"(?:{B}(?P<approx>almost|nearly|roughly|approximately){SP})?(?P<n>{NUM}(?:{SP}and{SP}a{SP}half)?|{B}an?|{B}a{SP}few|{B}few|{B}several|{B}a{SP}couple{SP}of|{B}couple{SP}of|{B}many|{B}some|{B}recent|{B}per|{B}half{SP}an?)(?:{SP}|-)(?P<u>{UNIT})(?P<plural>s)?{B}(?P<old>-old|{SP}old{B}|{SP}of{SP}age{B}|{SP}(?:and|or){SP}(?:older|younger|over|under|up){B})?",
-            parse_duration,
-        ),
-        (
-            "vague_units",
-            r"{B}(?P<u>years|months|weeks|days|hours|minutes|decades|centuries){B}",
-            parse_vague_units,
-        ),
-        (
-            "month",
-            r"(?P<mod>{MOD})?(?:{B}(?P<rel>last|this|next|past|coming){SP})?{B}(?P<m>{MONTHF})",
-            parse_month,
-        ),
-        ("year", r"(?P<mod>{MOD})?{B}(?P<y>{YEAR}){B}", parse_year),
-        (
-            // The short second year of a range: "58" in "1957-58".
-            "year_range_end",
-            r"[-–](?P<yy>[0-9]{2}){B}",
-            parse_year_range_end,
-        ),
-        (
-            "reference",
-            r"{B}(?P<r>now|currently|nowadays|recently|lately|these{SP}days|the{SP}(?:(?:recent|distant){SP})?past|the{SP}(?:(?:near|distant){SP})?future|the{SP}present{SP}day|present-day){B}",
-            parse_reference,
-        ),
-    ]
-}
-
-/// Turns `(?P<name>` into `(?:`: the combined search needs no groups.
-fn strip_group_names(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some(i) = rest.find("(?P<") {
-        out.push_str(&rest[..i]);
-        out.push_str("(?:");
-        let after = &rest[i + 4..];
-        let close = after.find('>').expect("unterminated group name");
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    out
-}
 
 impl DateDetector {
     pub fn new() -> Self {
-        let table = rule_table();
-        let mut alternatives = Vec::with_capacity(table.len());
-        let mut rules = Vec::with_capacity(table.len());
-        for (name, pattern, parse) in table {
+        assert_eq!(RULES.len(), PARSERS.len(), "a parse function per date rule");
+        let mut rules = Vec::with_capacity(RULES.len());
+        for (&(name, pattern), &(parser_of, parse)) in RULES.iter().zip(PARSERS) {
+            assert_eq!(name, parser_of, "PARSERS is in the order of RULES");
             let pattern = expand(pattern);
-            alternatives.push(alternative(&pattern));
             let regex = Regex::builder()
                 .configure(Regex::config().hybrid(false))
                 .build(&format!("(?i)^(?:{pattern})$"))
@@ -445,21 +220,38 @@ impl DateDetector {
                 parse,
             });
         }
-        // The lazy DFA behind so many patterns needs more states than the default cache
-        // holds on varied text; when the cache fills it is flushed and states are rebuilt,
-        // which costs more than the search. The cache grows only as needed.
-        let combined = regex_automata::hybrid::dfa::DFA::builder()
-            .configure(regex_automata::hybrid::dfa::DFA::config().cache_capacity(DFA_CACHE_LIMIT))
-            .build_many(&alternatives)
-            .expect("combined date pattern");
-        let for_caches = combined.clone();
-        let caches =
-            regex_automata::util::pool::Pool::new(
-                Box::new(move || SearchCache::new(&for_caches)) as CacheMaker
-            );
+        let (combined, _) = sparse::DFA::from_bytes(COMBINED_DFA).expect("the DFA build.rs wrote");
+        let after_first: Vec<StateID> = (0..2 * 256)
+            .map(|i: usize| {
+                let before = if i >> 8 == 1 { b'a' } else { b' ' };
+                let config = start::Config::new()
+                    .anchored(Anchored::Yes)
+                    .look_behind(Some(before));
+                let start = combined
+                    .start_state(&config)
+                    .expect("an anchored start state");
+                combined.next_state(start, i as u8)
+            })
+            .collect();
+        let mut dead_starts = vec![0u64; 2 * 256 * 256 / 64];
+        for (first, &state) in after_first.iter().enumerate() {
+            // A match state here is a match ending at the first byte: not a dead start.
+            if combined.is_match_state(state) {
+                continue;
+            }
+            for second in 0..=255u8 {
+                if combined.is_dead_state(state)
+                    || combined.is_dead_state(combined.next_state(state, second))
+                {
+                    let i = first << 8 | usize::from(second);
+                    dead_starts[i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
         DateDetector {
             combined,
-            caches,
+            after_first,
+            dead_starts,
             rules,
         }
     }
@@ -468,65 +260,50 @@ impl DateDetector {
     /// search would find it: the first place that can start an expression where the anchored
     /// search matches; with the index of the rule that matched there (the first rule in the
     /// table that matches at that place).
-    fn next_match(
-        &self,
-        cache: &mut SearchCache,
-        text: &str,
-        from: usize,
-    ) -> Option<(usize, usize, usize)> {
-        start_places(text.as_bytes(), from).find_map(|p| {
-            self.match_at(cache, text, p)
-                .map(|(end, rule)| (p, end, rule))
-        })
+    fn next_match(&self, text: &str, from: usize) -> Option<(usize, usize, usize)> {
+        start_places(text.as_bytes(), from)
+            .find_map(|p| self.match_at(text, p).map(|(end, rule)| (p, end, rule)))
     }
 
-    /// The end of the anchored match at `p`, and the rule that matched, stepping the lazy
-    /// DFA by hand: most places (words no expression starts with) fail within a few bytes,
-    /// where setting up a search would cost more than the stepping. As a leftmost-first
-    /// search does, it stops at the dead state and keeps the last match state passed (a
-    /// DFA reports a match one byte late, so a match state after byte `at` means a match
+    /// The end of the anchored match at `p`, and the rule that matched, stepping the DFA by
+    /// hand: most places (words no expression starts with) fail within a few bytes, where
+    /// setting up a search would cost more than the stepping. As a leftmost-first search
+    /// does, it stops at the dead state and keeps the last match state passed (a DFA
+    /// reports a match one byte late, so a match state after byte `at` means a match
     /// ending at `at`).
-    fn match_at(&self, cache: &mut SearchCache, text: &str, p: usize) -> Option<(usize, usize)> {
+    fn match_at(&self, text: &str, p: usize) -> Option<(usize, usize)> {
         let bytes = text.as_bytes();
         // The start state depends only on whether an ASCII word byte comes before: the
-        // patterns' only look-around is the ASCII word boundary.
-        let word_before = p > 0 && is_ascii_word(bytes[p - 1]);
-        let dead_start = bytes.get(p + 1).map(|&second| {
-            usize::from(word_before) << 16 | usize::from(bytes[p]) << 8 | usize::from(second)
-        });
-        if dead_start.is_some_and(|i| cache.dead_starts[i / 64] & 1 << (i % 64) != 0) {
-            return None;
+        // patterns' only look-around is the ASCII word boundary (a test checks it).
+        let first = usize::from(p > 0 && is_ascii_word(bytes[p - 1])) << 8 | usize::from(bytes[p]);
+        if let Some(&second) = bytes.get(p + 1) {
+            let i = first << 8 | usize::from(second);
+            if self.dead_starts[i / 64] & 1 << (i % 64) != 0 {
+                return None;
+            }
         }
         let dfa = &self.combined;
-        let cache_dfa = &mut cache.dfa;
-        let input = regex_automata::Input::new(text)
-            .range(p..)
-            .anchored(regex_automata::Anchored::Yes);
-        // The DFA has no quit bytes (ASCII word boundaries only) and never gives up, so an
-        // error cannot happen; it would read as no match here.
-        let mut state = dfa.start_state_forward(cache_dfa, &input).ok()?;
+        let mut state = self.after_first[first];
         let mut found = None;
-        for (at, &byte) in bytes.iter().enumerate().skip(p) {
-            state = dfa.next_state(cache_dfa, state, byte).ok()?;
-            if state.is_tagged() {
-                if state.is_match() {
-                    found = Some((at, dfa.match_pattern(cache_dfa, state, 0).as_usize()));
-                } else if state.is_dead() {
-                    if let Some(i) = dead_start.filter(|_| at <= p + 1 && found.is_none()) {
-                        cache.dead_starts[i / 64] |= 1 << (i % 64);
-                    }
+        let mut at = p;
+        loop {
+            if dfa.is_special_state(state) {
+                if dfa.is_match_state(state) {
+                    found = Some((at, dfa.match_pattern(state, 0).as_usize()));
+                } else if dfa.is_dead_state(state) {
                     return found;
-                } else if state.is_quit() {
+                } else if dfa.is_quit_state(state) {
+                    // Not built with quit bytes: cannot happen; it would read as no match.
                     return None;
                 }
             }
+            at += 1;
+            let Some(&byte) = bytes.get(at) else { break };
+            state = dfa.next_state(state, byte);
         }
-        state = dfa.next_eoi_state(cache_dfa, state).ok()?;
-        if state.is_match() {
-            found = Some((
-                text.len(),
-                dfa.match_pattern(cache_dfa, state, 0).as_usize(),
-            ));
+        state = dfa.next_eoi_state(state);
+        if dfa.is_match_state(state) {
+            found = Some((text.len(), dfa.match_pattern(state, 0).as_usize()));
         }
         found
     }
@@ -562,12 +339,11 @@ impl DateDetector {
     /// overlapping. Never panics.
     pub fn detect(&self, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<DateMention> {
         let mut found: Vec<Found> = Vec::new();
-        let mut cache = self.caches.get();
         // Each rule's groups, made on its first match and reused for the next ones.
         let mut groups: Vec<Option<Captures>> = vec![None; self.rules.len()];
         let mut pos = 0;
         while pos < text.len() {
-            let Some((start, end, matched)) = self.next_match(&mut cache, text, pos) else {
+            let Some((start, end, matched)) = self.next_match(text, pos) else {
                 break;
             };
             let slice = &text[start..end];
@@ -675,14 +451,6 @@ fn distance(a: Span, b: Span) -> usize {
         a.start.saturating_sub(b.end)
     }
 }
-
-/// A rule's expanded pattern as one pattern of the combined search: case-insensitive, no
-/// capture groups.
-fn alternative(expanded: &str) -> String {
-    format!("(?i)(?:{})", strip_group_names(expanded))
-}
-
-type CacheMaker = Box<dyn Fn() -> SearchCache + Send + Sync>;
 
 /// The places at or after `from` where an expression can start ([`can_start_at`]), in
 /// order. After a word's first byte the rest of the ASCII word is skipped in one go: no
@@ -2541,6 +2309,7 @@ fn sentence_tense(text: &str, span: Span) -> Tense {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::date_rules::alternative;
     use crate::normalise::timex::resolve;
 
     fn detect(text: &str) -> Vec<(String, String)> {
@@ -2562,7 +2331,7 @@ mod tests {
     #[test]
     fn all_rules_compile_and_match_something() {
         let d = DateDetector::new();
-        assert_eq!(d.rules.len(), rule_table().len());
+        assert_eq!(d.rules.len(), RULES.len());
     }
 
     /// The search relies on it: a start state depends only on whether a word byte comes
@@ -2570,11 +2339,10 @@ mod tests {
     #[test]
     fn the_only_look_around_is_the_ascii_word_boundary() {
         use regex_automata::util::look::{Look, LookSet};
-        let d = DateDetector::new();
-        assert_eq!(
-            d.combined.get_nfa().look_set_any(),
-            LookSet::singleton(Look::WordAscii)
-        );
+        let alternatives: Vec<String> =
+            RULES.iter().map(|(_, p)| alternative(&expand(p))).collect();
+        let nfa = regex_automata::nfa::thompson::NFA::new_many(&alternatives).unwrap();
+        assert_eq!(nfa.look_set_any(), LookSet::singleton(Look::WordAscii));
     }
 
     #[test]
@@ -2702,6 +2470,7 @@ mod tests {
 #[cfg(test)]
 mod properties {
     use super::*;
+    use crate::detect::date_rules::alternative;
     use crate::normalise::timex::{resolve, validate_value};
     use proptest::prelude::*;
     use std::sync::OnceLock;
@@ -2788,14 +2557,13 @@ mod properties {
             static UNANCHORED: OnceLock<regex::Regex> = OnceLock::new();
             let unanchored = UNANCHORED.get_or_init(|| {
                 let alternation: Vec<String> =
-                    rule_table().iter().map(|(_, p, _)| alternative(&expand(p))).collect();
+                    RULES.iter().map(|(_, p)| alternative(&expand(p))).collect();
                 regex::Regex::new(&alternation.join("|")).unwrap()
             });
             let d = detector();
-            let mut cache = d.caches.get();
             for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 let expected = unanchored.find_at(&text, from).map(|m| (m.start(), m.end()));
-                let found = d.next_match(&mut cache, &text, from).map(|(start, end, _)| (start, end));
+                let found = d.next_match(&text, from).map(|(start, end, _)| (start, end));
                 prop_assert_eq!(found, expected, "from {}", from);
             }
         }
@@ -2817,13 +2585,12 @@ mod properties {
         ) {
             static SET: OnceLock<regex::RegexSet> = OnceLock::new();
             let set = SET.get_or_init(|| {
-                let anchored = rule_table().into_iter().map(|(_, p, _)| format!("^{}$", alternative(&expand(p))));
+                let anchored = RULES.iter().map(|(_, p)| format!("^{}$", alternative(&expand(p))));
                 regex::RegexSet::new(anchored).unwrap()
             });
             let d = detector();
-            let mut cache = d.caches.get();
             let mut from = 0;
-            while let Some((start, end, matched)) = d.next_match(&mut cache, &text, from) {
+            while let Some((start, end, matched)) = d.next_match(&text, from) {
                 let expected = set.matches(&text[start..end]).iter().next();
                 prop_assert_eq!(d.rule_for_slice(&text, start, end, matched), expected, "at {}..{}", start, end);
                 from = next_char(&text, start);
@@ -2885,7 +2652,7 @@ mod bench {
             Err(_) => article.repeat(2000),
         };
         let d = DateDetector::new();
-        // First pass on this text: fills the lazy DFA caches, as a long-lived annotator has.
+        // A first pass, as a long-lived annotator has had (it no longer learns from text).
         d.detect(&text, &mut Vec::new());
         let t = Instant::now();
         let n = d.detect(&text, &mut Vec::new()).len();

@@ -2,6 +2,7 @@
 //! (byte offsets) plus diagnostics; turning them into TIMEX3 values or canonical names is
 //! [`crate::normalise`]'s job.
 
+mod date_rules;
 pub mod dates;
 pub mod lexicon;
 pub mod published;
