@@ -615,18 +615,18 @@ struct Cue {
     last: usize,
 }
 
-/// Texts up to this size have every paragraph's tokens held while their sources are found.
-/// A longer one is tokenised a paragraph at a time, twice (its names need a pass over the
+/// Texts up to this size (if any) have every paragraph's tokens held while their sources are
+/// found. A longer one is tokenised a paragraph at a time, twice (its names need a pass over the
 /// whole text first): the same result, for more work.
 ///
 /// Natively, 256 KB: a book-length text's tokens would hold megabytes. In WebAssembly,
 /// none: its memory, once grown, never shrinks, and a 5,000-word article's tokens (about
 /// 48 bytes each) grew the page's memory by 256 KB, 8.5 times the article, for a paste 1–3 ms
 /// faster (README, Speed).
-const HOLD_TOKENS_UP_TO: usize = if cfg!(target_arch = "wasm32") {
-    0
+const HOLD_TOKENS_UP_TO: Option<usize> = if cfg!(target_arch = "wasm32") {
+    None
 } else {
-    256 * 1024
+    Some(256 * 1024)
 };
 
 pub struct SourceDetector {
@@ -845,7 +845,8 @@ impl SourceDetector {
         dates: &[DateMention],
         _diagnostics: &mut Vec<Diagnostic>,
     ) -> Attribution {
-        self.detect_holding(text, layout, quotes, dates, text.len() <= HOLD_TOKENS_UP_TO)
+        let hold = HOLD_TOKENS_UP_TO.is_some_and(|most| text.len() <= most);
+        self.detect_holding(text, layout, quotes, dates, hold)
     }
 
     /// [`SourceDetector::detect`], holding every paragraph's tokens at once (`hold`) or
