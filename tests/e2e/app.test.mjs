@@ -197,7 +197,7 @@ test('a long paste shows its first screens highlighted, then every highlight fol
   const long = paragraphs.join('\n\n') + '\n';
   const cli = JSON.parse(execFileSync(join(root, 'target/release/newsmark'), ['annotate', '-'], { input: long }).toString());
   await openTextArea(page, 'New article');
-  const firstFrame = await page.evaluate((t) => new Promise((resolve) => {
+  const firstFrame = await page.evaluate((t) => new Promise((resolve, reject) => {
     const a = document.getElementById('article'); a.value = t;
     a.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
     requestAnimationFrame(() => {
@@ -205,10 +205,13 @@ test('a long paste shows its first screens highlighted, then every highlight fol
       const first = { text: view.textContent === t, pending: view.querySelectorAll('.block.pending').length, firstMarks: view.querySelector('.block').querySelectorAll('[data-ann-id]').length };
       // The panel lists the quotes a frame later (it follows the article a frame behind),
       // while the 200th quote's block is still plain: its row is clicked all the same.
+      // A panel that never lists it fails the test here rather than hanging it.
+      const deadline = performance.now() + 10000;
       const clickFar = () => {
         const far = document.querySelectorAll('.item-quote')[199];
         if (!far) {
-          requestAnimationFrame(clickFar);
+          if (performance.now() > deadline) reject(new Error('the panel did not list 200 quotes within 10 s'));
+          else requestAnimationFrame(clickFar);
           return;
         }
         first.far = far.dataset.annRef;
