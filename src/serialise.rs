@@ -88,9 +88,21 @@ pub fn to_json(doc: &Document, pretty: bool) -> String {
     out.expect("a WireDocument always serialises")
 }
 
-/// Writes a document as a `serde_json::Value` (for callers that embed it, like the JSONL CLI).
-pub fn to_value(doc: &Document) -> serde_json::Value {
-    serde_json::to_value(to_wire(doc)).expect("a WireDocument always serialises")
+/// Writes a document as one line of a JSON Lines batch: `"id"` first (the caller's, as
+/// written), then the fields [`to_json`] writes, in the same order. Written straight to the
+/// string: through a `serde_json::Value` this cost the CLI's `--jsonl` a third of its time.
+pub fn to_json_line(doc: &Document, id: &serde_json::value::RawValue) -> String {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        id: &'a serde_json::value::RawValue,
+        #[serde(flatten)]
+        doc: WireDocument,
+    }
+    serde_json::to_string(&Line {
+        id,
+        doc: to_wire(doc),
+    })
+    .expect("a WireDocument always serialises")
 }
 
 fn to_wire(doc: &Document) -> WireDocument {

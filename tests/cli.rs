@@ -156,6 +156,36 @@ fn jsonl_answers_every_line_in_order_and_survives_bad_ones() {
 }
 
 #[test]
+fn a_jsonl_record_is_the_single_article_output_with_the_callers_id_first() {
+    let text = std::fs::read_to_string(REFERENCE).expect("../shared/samples is present");
+    let single = newsmark(
+        &["annotate", "-", "--compact", "--published", "2024-05-09"],
+        Some(text.as_bytes()),
+    );
+    assert!(single.status.success());
+    let single = String::from_utf8(single.stdout).unwrap();
+    // An id no JSON number type holds exactly: it comes back as written.
+    let id = "123456789012345678901234567890";
+    let line = format!(
+        r#"{{"id": {id}, "published": "2024-05-09", "text": {}}}"#,
+        serde_json::to_string(&text).unwrap()
+    );
+    let batch = newsmark(&["annotate", "--jsonl", "-"], Some(line.as_bytes()));
+    assert!(batch.status.success());
+    let batch = String::from_utf8(batch.stdout).unwrap();
+    assert_eq!(
+        batch.trim_end(),
+        format!(r#"{{"id":{id},{}"#, &single.trim_end()[1..]),
+        "the batch writes each article as `annotate --compact` does, after its id"
+    );
+    // An array is no record, even though serde could read one as the fields in order.
+    let out = newsmark(&["annotate", "--jsonl", "-"], Some(b"[7, \"text\"]\n"));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["id"], serde_json::Value::Null);
+    assert!(line["error"].as_str().unwrap().contains("no \"text\""));
+}
+
+#[test]
 fn jsonl_on_several_threads_answers_in_input_order() {
     // Several batches (64 lines per thread each) of articles of very different lengths, so
     // that later lines often finish before earlier ones; a bad line and blank lines among them.

@@ -7,6 +7,9 @@
 
 use newsmark::{detect::published, serialise, Annotator, Options};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 
 /// A batch ends at this many lines or once it holds this many bytes, whichever comes first.
@@ -60,7 +63,7 @@ pub fn annotate(
         let results: Vec<String> = pool.install(|| {
             batch[..used]
                 .par_iter()
-                .map(|(number, line)| annotate_line(annotator, line, options, *number).to_string())
+                .map(|(number, line)| annotate_line(annotator, line, options, *number))
                 .collect()
         });
         for result in results {
@@ -74,32 +77,55 @@ pub fn annotate(
     out.flush().map_err(output_error)
 }
 
+/// An input line's fields, borrowed from the line as written: the id is echoed verbatim
+/// (a 30-digit id stays exact), and the text is copied only if it has escapes.
+#[derive(Deserialize)]
+struct Record<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    text: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    published: Option<&'a RawValue>,
+}
+
+/// A JSON string, borrowed when it has no escapes.
+#[derive(Deserialize)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+fn string_in(raw: &RawValue) -> Option<Cow<'_, str>> {
+    serde_json::from_str::<Text>(raw.get()).ok().map(|t| t.0)
+}
+
 /// One JSONL record in, one out; errors become `{"id", "error"}` records.
-fn annotate_line(
-    annotator: &Annotator,
-    line: &[u8],
-    options: &Options,
-    number: usize,
-) -> serde_json::Value {
-    let error =
-        |id: serde_json::Value, message: String| serde_json::json!({ "id": id, "error": message });
-    let value: serde_json::Value = match serde_json::from_slice(line) {
-        Ok(v) => v,
-        Err(e) => {
-            return error(
-                serde_json::Value::Null,
-                format!("line {number}: not JSON: {e}"),
-            )
+fn annotate_line(annotator: &Annotator, line: &[u8], options: &Options, number: usize) -> String {
+    let error = |id: &RawValue, message: String| {
+        #[derive(Serialize)]
+        struct Error<'a> {
+            id: &'a RawValue,
+            error: String,
         }
+        serde_json::to_string(&Error { id, error: message }).expect("an error line serialises")
     };
-    let id = value.get("id").cloned().unwrap_or(serde_json::Value::Null);
-    let Some(text) = value.get("text").and_then(|t| t.as_str()) else {
+    // serde would also read an array as a record's fields in order: only an object is one.
+    let object = line.trim_ascii_start().first() == Some(&b'{');
+    let record: Record = match serde_json::from_slice(line) {
+        Err(e) if !e.is_data() => {
+            return error(RawValue::NULL, format!("line {number}: not JSON: {e}"))
+        }
+        Ok(record) if object => record,
+        // An object with a field twice.
+        Err(e) if object => return error(RawValue::NULL, format!("line {number}: {e}")),
+        // JSON, but not an object.
+        _ => return error(RawValue::NULL, format!("line {number}: no \"text\" string")),
+    };
+    let id = record.id.unwrap_or(RawValue::NULL);
+    let Some(text) = record.text.and_then(string_in) else {
         return error(id, format!("line {number}: no \"text\" string"));
     };
     let mut options = options.clone();
-    match value.get("published") {
-        None | Some(serde_json::Value::Null) => {}
-        Some(p) => match p.as_str().and_then(published::from_caller) {
+    if let Some(p) = record.published {
+        match string_in(p).as_deref().and_then(published::from_caller) {
             Some(date) => options.published = Some(date),
             None => {
                 return error(
@@ -107,12 +133,8 @@ fn annotate_line(
                     format!("line {number}: \"published\" is not an ISO 8601 date or timestamp"),
                 )
             }
-        },
+        }
     }
-    let doc = annotator.annotate(text, &options);
-    let mut result = serialise::to_value(&doc);
-    if let serde_json::Value::Object(map) = &mut result {
-        map.insert("id".into(), id);
-    }
-    result
+    let doc = annotator.annotate(&text, &options);
+    serialise::to_json_line(&doc, id)
 }
