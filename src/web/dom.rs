@@ -406,6 +406,13 @@ impl RawOpt for LocalStorage {
     }
 }
 
+/// Records a User Timing mark named `name` (what a benchmark or a profile can wait for).
+pub fn mark(name: &str) {
+    if let Some(p) = gloo::utils::window().performance() {
+        let _ = p.mark(name);
+    }
+}
+
 /// Runs `f` as a User Timing measure named `name`, so the browser's performance panel and
 /// the benchmark (`performance.getEntriesByName`) see how long the reducer and the view's
 /// work take, apart from the browser's own style, layout and paint.

@@ -255,6 +255,33 @@ test('a long paste shows its first screens highlighted, then every highlight fol
   assert.equal(await page.$eval('#reading .para', (p) => p.dataset.kept), 'yes', 'an untouched paragraph keeps its element');
 });
 
+test('the page warms its core up once open, and stops at the first change', async () => {
+  const { context: own } = await launch();
+  try {
+    const rounds = (p) => p.evaluate(() => performance.getEntriesByName('newsmark warm-up').length);
+    const settled = await own.newPage();
+    await settled.goto(origin);
+    await settled.waitForFunction(() => performance.getEntriesByName('newsmark warmed up').length > 0,
+      null, { timeout: 10_000 });
+    assert.equal(await rounds(settled), 40, 'left alone, the page runs every round');
+    // Changed at once (a quote deleted as soon as the article shows): no round runs after it,
+    // so none can delay the frames of the user's work.
+    const busy = await own.newPage();
+    await busy.goto(origin);
+    await busy.waitForSelector('#reading [data-kind="quote"]');
+    await busy.click('#reading [data-kind="quote"]');
+    await busy.keyboard.press('Delete');
+    await busy.waitForSelector('button:text-is("Undo"):not([disabled])');
+    const atChange = await rounds(busy);
+    assert.ok(atChange < 40, `the change came after ${atChange} of 40 rounds: too late to tell`);
+    await busy.waitForTimeout(1_000);
+    assert.equal(await rounds(busy), atChange, 'no round ran after the change');
+    assert.equal(await busy.evaluate(() => performance.getEntriesByName('newsmark warmed up').length), 0);
+  } finally {
+    await own.close();
+  }
+});
+
 test('the page requests nothing outside its own origin', () => {
   const outside = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(outside, []);

@@ -116,6 +116,12 @@ export async function measurePage(context, origin, text, label) {
   });
   await page.goto(origin);
   await page.waitForSelector('#reading [data-kind="quote"]');
+  // A user reads the page before pasting into it: the figures are of a page that has
+  // settled. In the first few hundred milliseconds the page runs its core on its sample
+  // article to get V8 to optimise the code (`warm_up_core` in src/web/mod.rs); a paste
+  // meanwhile is as slow as with no warm-up (README, "Speed").
+  await page.waitForFunction(() => performance.getEntriesByName('newsmark warmed up').length > 0,
+    null, { timeout: 10_000 });
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const samples = [];
