@@ -1,8 +1,13 @@
 //! Native core throughput on the benchmark corpus (scripts/bench writes it under
 //! target/bench/ first): `cargo bench --bench core`. Criterion reports MB/s of article text,
-//! for the corpus as one long text and for its articles annotated one by one.
+//! for the corpus as one long text and for its articles annotated one by one, with the
+//! allocator the CLI uses.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+/// The allocator the native core runs with in the CLI (src/bin/newsmark/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::Path;
 use std::time::Duration;
 
