@@ -4,12 +4,12 @@
 //! allocator the CLI uses.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::path::Path;
+use std::time::Duration;
 
 /// The allocator the native core runs with in the CLI (src/bin/newsmark/main.rs).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::path::Path;
-use std::time::Duration;
 
 fn corpus(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
