@@ -221,17 +221,19 @@ impl DateDetector {
             });
         }
         let (combined, _) = sparse::DFA::from_bytes(COMBINED_DFA).expect("the DFA build.rs wrote");
-        let after_first: Vec<StateID> = (0..2 * 256)
-            .map(|i: usize| {
-                let before = if i >> 8 == 1 { b'a' } else { b' ' };
-                let config = start::Config::new()
-                    .anchored(Anchored::Yes)
-                    .look_behind(Some(before));
-                let start = combined
-                    .start_state(&config)
-                    .expect("an anchored start state");
-                combined.next_state(start, i as u8)
-            })
+        // The two anchored starts: after a non-word byte (or none) and after a word byte.
+        let starts = [b' ', b'a'].map(|before| {
+            let config = start::Config::new()
+                .anchored(Anchored::Yes)
+                .look_behind(Some(before));
+            combined
+                .start_state(&config)
+                .expect("an anchored start state")
+        });
+        let dfa = &combined;
+        let after_first: Vec<StateID> = starts
+            .iter()
+            .flat_map(|&start| (0..=255u8).map(move |byte| dfa.next_state(start, byte)))
             .collect();
         let mut dead_starts = vec![0u64; 2 * 256 * 256 / 64];
         for (first, &state) in after_first.iter().enumerate() {
@@ -2329,7 +2331,8 @@ mod tests {
     }
 
     #[test]
-    fn all_rules_compile_and_match_something() {
+    /// `DateDetector::new` checks that every rule compiles and has its parse function.
+    fn every_rule_compiles_with_its_parse_function() {
         let d = DateDetector::new();
         assert_eq!(d.rules.len(), RULES.len());
     }
