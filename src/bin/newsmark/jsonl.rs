@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
 /// A batch ends at this many lines or once it holds this many bytes, whichever comes first.
@@ -77,18 +78,6 @@ pub fn annotate(
     out.flush().map_err(output_error)
 }
 
-/// An input line's fields, borrowed from the line as written: the id is echoed verbatim
-/// (a 30-digit id stays exact), and the text is copied only if it has escapes.
-#[derive(Deserialize)]
-struct Record<'a> {
-    #[serde(borrow, default)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    text: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    published: Option<&'a RawValue>,
-}
-
 /// A JSON string, borrowed when it has no escapes.
 #[derive(Deserialize)]
 struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
@@ -107,24 +96,21 @@ fn annotate_line(annotator: &Annotator, line: &[u8], options: &Options, number: 
         }
         serde_json::to_string(&Error { id, error: message }).expect("an error line serialises")
     };
-    // serde would also read an array as a record's fields in order: only an object is one.
-    let object = line.trim_ascii_start().first() == Some(&b'{');
-    let record: Record = match serde_json::from_slice(line) {
-        Err(e) if !e.is_data() => {
-            return error(RawValue::NULL, format!("line {number}: not JSON: {e}"))
+    // The line's fields as written, borrowed from it (the id is echoed verbatim, so a
+    // 30-digit id stays exact); of a field given twice, the last counts.
+    let record: HashMap<String, &RawValue> = match serde_json::from_slice(line) {
+        Ok(record) => record,
+        Err(e) if e.is_data() => {
+            return error(RawValue::NULL, format!("line {number}: no \"text\" string"))
         }
-        Ok(record) if object => record,
-        // An object with a field twice.
-        Err(e) if object => return error(RawValue::NULL, format!("line {number}: {e}")),
-        // JSON, but not an object.
-        _ => return error(RawValue::NULL, format!("line {number}: no \"text\" string")),
+        Err(e) => return error(RawValue::NULL, format!("line {number}: not JSON: {e}")),
     };
-    let id = record.id.unwrap_or(RawValue::NULL);
-    let Some(text) = record.text.and_then(string_in) else {
+    let id = record.get("id").copied().unwrap_or(RawValue::NULL);
+    let Some(text) = record.get("text").and_then(|t| string_in(t)) else {
         return error(id, format!("line {number}: no \"text\" string"));
     };
     let mut options = options.clone();
-    if let Some(p) = record.published {
+    if let Some(p) = record.get("published").filter(|p| p.get() != "null") {
         match string_in(p).as_deref().and_then(published::from_caller) {
             Some(date) => options.published = Some(date),
             None => {
